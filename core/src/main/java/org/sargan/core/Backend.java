@@ -1,0 +1,100 @@
+package org.sargan.core;
+
+/**
+ * The seam between the autograd layer and the hardware. Every op of the engine is one of these raw, non-differentiable
+ * kernels; {@code org.sargan.core.ops} wraps them with shape checks and gradients. The CPU backend is the reference;
+ * a CUDA backend implements the same methods in the {@code kernels} module.
+ *
+ * <p>Contract: inputs are contiguous tensors of this backend whose shapes the caller has already checked; a method
+ * never writes into its inputs and returns a new tensor (or several) without autograd history.
+ */
+public interface Backend {
+    /** Short name shown to users: "cpu", "cuda". */
+    String name();
+
+    /** New zero-filled memory of {@code n} floats. */
+    Storage allocate(int n);
+
+    /** Copies host data into new memory of this backend. */
+    Storage upload(float[] host);
+
+    /** Copies memory back to a new host array. */
+    float[] download(Storage storage);
+
+    // ---- element-wise ----
+
+    Tensor unary(Unary op, Tensor x, float alpha);
+
+    /** {@code a op b} broadcast to {@code outShape} (already computed by the caller). */
+    Tensor binary(Binary op, Tensor a, Tensor b, int[] outShape);
+
+    /** Sums {@code x} down to {@code shape}: same rank, each dimension equal to x's or 1 (summed over). */
+    Tensor sumTo(Tensor x, int[] shape);
+
+    /** Broadcasts {@code x} (same rank, dims of 1 repeated) up to {@code shape}. */
+    Tensor expand(Tensor x, int[] shape);
+
+    /** Softmax over the last dimension of a 2-D tensor. */
+    Tensor softmax(Tensor x);
+
+    /** Mean over rows of {@code -log softmax(logits)[label]}; returns a scalar tensor. */
+    Tensor crossEntropy(Tensor logits, int[] labels);
+
+    // ---- linear algebra and convolution ----
+
+    /** {@code op(a) * op(b)} for 2-D tensors, where op transposes when the flag is set. */
+    Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB);
+
+    /** Cross-correlation of x (N, Cin, H, W) with w (Cout, Cin, KH, KW), zero padding. */
+    Tensor conv2d(Tensor x, Tensor w, ConvSpec spec);
+
+    /** Gradient of conv2d with respect to its input: the transposed convolution of gy with w, shaped xShape. */
+    Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] xShape, ConvSpec spec);
+
+    /** Gradient of conv2d with respect to its weight, shaped wShape. */
+    Tensor conv2dWeightGrad(Tensor x, Tensor gy, int[] wShape, ConvSpec spec);
+
+    // ---- spatial re-indexing ----
+
+    /** Reflection padding of the last two dimensions by {@code pad} (pad smaller than each of them). */
+    Tensor reflectionPad(Tensor x, int pad);
+
+    /** Adjoint of {@link #reflectionPad}: folds the padded border back onto the pixels it copied. */
+    Tensor reflectionPadGrad(Tensor gy, int pad);
+
+    /** Nearest-neighbour 2x upsampling of the last two dimensions. */
+    Tensor upsample2x(Tensor x);
+
+    /** Adjoint of {@link #upsample2x}: sums each 2x2 block. */
+    Tensor upsample2xGrad(Tensor gy);
+
+    /** Concatenation along dimension {@code dim}. */
+    Tensor concat(Tensor[] xs, int dim);
+
+    /** The slice {@code [start, start + length)} of dimension {@code dim}. */
+    Tensor narrow(Tensor x, int dim, int start, int length);
+
+    /** Adjoint of {@link #narrow}: embeds gy at {@code start} of dimension {@code dim} in zeros of {@code size}. */
+    Tensor unnarrow(Tensor gy, int dim, int start, int size);
+
+    // ---- fused ops ----
+
+    /**
+     * Instance normalisation of x (N, C, H, W) with per-channel affine gamma, beta (C).
+     *
+     * @return {y (N, C, H, W), mean (N, C), rstd (N, C)} with biased variance: rstd = 1 / sqrt(var + eps)
+     */
+    Tensor[] instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps);
+
+    /** @return {dx, dgamma, dbeta} from the statistics saved by {@link #instanceNorm}. */
+    Tensor[] instanceNormGrad(Tensor gy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd);
+
+    /**
+     * The SARB gating {@code y = identity + h * sigmoid(z)}: identity and h (N, C, H, W), z (N, 1, H, W) broadcast
+     * over channels.
+     */
+    Tensor attentionGate(Tensor identity, Tensor h, Tensor z);
+
+    /** @return {dh, dz}; d identity is gy itself. */
+    Tensor[] attentionGateGrad(Tensor gy, Tensor h, Tensor z);
+}

@@ -1,0 +1,235 @@
+package org.sargan.core.cpu;
+
+import org.sargan.core.Backend;
+import org.sargan.core.Binary;
+import org.sargan.core.ConvSpec;
+import org.sargan.core.Shape;
+import org.sargan.core.Storage;
+import org.sargan.core.Tensor;
+import org.sargan.core.Unary;
+
+/**
+ * The reference backend: pure Java, all cores ({@link Parallel}), SIMD GEMM when the Vector API is enabled.
+ * Each method unwraps float arrays and hands them to a kernel class (elementwise, conv, spatial, fused).
+ */
+public final class CpuBackend implements Backend {
+    public static final String NAME = "cpu";
+    public static final CpuBackend INSTANCE = new CpuBackend();
+
+    private CpuBackend() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    /** The array behind a CPU tensor (read-only by convention: tensors are immutable). */
+    public static float[] data(Tensor t) {
+        Storage s = t.storage();
+        if (!(s instanceof CpuStorage cs)) {
+            throw new IllegalArgumentException("cpu: tensor " + Shape.str(t.shape()) + " lives on backend "
+                    + s.backend().name() + ", not the CPU");
+        }
+        return cs.data();
+    }
+
+    private static Tensor wrap(float[] data, int[] shape) {
+        return new Tensor(new CpuStorage(data), shape);
+    }
+
+    @Override
+    public Storage allocate(int n) {
+        return new CpuStorage(new float[n]);
+    }
+
+    @Override
+    public Storage upload(float[] host) {
+        return new CpuStorage(host.clone());
+    }
+
+    @Override
+    public float[] download(Storage storage) {
+        return ((CpuStorage) storage).data().clone();
+    }
+
+    @Override
+    public Tensor unary(Unary op, Tensor x, float alpha) {
+        return wrap(CpuElementwise.unary(op, data(x), alpha), x.shape());
+    }
+
+    @Override
+    public Tensor binary(Binary op, Tensor a, Tensor b, int[] outShape) {
+        return wrap(CpuElementwise.binary(op, data(a), a.shape(), data(b), b.shape(), outShape), outShape);
+    }
+
+    @Override
+    public Tensor sumTo(Tensor x, int[] shape) {
+        return wrap(CpuElementwise.sumTo(data(x), x.shape(), shape), shape);
+    }
+
+    @Override
+    public Tensor expand(Tensor x, int[] shape) {
+        return wrap(CpuElementwise.expand(data(x), x.shape(), shape), shape);
+    }
+
+    @Override
+    public Tensor softmax(Tensor x) {
+        return wrap(CpuFused.softmax(data(x), x.dim(0), x.dim(1)), x.shape());
+    }
+
+    @Override
+    public Tensor crossEntropy(Tensor logits, int[] labels) {
+        return wrap(new float[] {CpuFused.crossEntropy(data(logits), logits.dim(0), logits.dim(1), labels)},
+                new int[0]);
+    }
+
+    @Override
+    public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        int m = transA ? a.dim(1) : a.dim(0);
+        int k = transA ? a.dim(0) : a.dim(1);
+        int n = transB ? b.dim(0) : b.dim(1);
+        int lda = a.dim(1);
+        int ldb = b.dim(1);
+        float[] c = new float[m * n];
+        Gemm.sgemm(m, n, k, data(a), 0, transA ? 1 : lda, transA ? lda : 1, data(b), 0, transB ? 1 : ldb,
+                transB ? ldb : 1, c, 0, n, false);
+        return wrap(c, new int[] {m, n});
+    }
+
+    @Override
+    public Tensor conv2d(Tensor x, Tensor w, ConvSpec spec) {
+        CpuConv.Geometry g = CpuConv.Geometry.of(x.shape(), w.shape(), spec);
+        return wrap(CpuConv.forward(data(x), data(w), g), new int[] {g.n(), g.cout(), g.ho(), g.wo()});
+    }
+
+    @Override
+    public Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] xShape, ConvSpec spec) {
+        CpuConv.Geometry g = CpuConv.Geometry.of(xShape, w.shape(), spec);
+        return wrap(CpuConv.inputGrad(data(gy), data(w), g), xShape);
+    }
+
+    @Override
+    public Tensor conv2dWeightGrad(Tensor x, Tensor gy, int[] wShape, ConvSpec spec) {
+        CpuConv.Geometry g = CpuConv.Geometry.of(x.shape(), wShape, spec);
+        return wrap(CpuConv.weightGrad(data(x), data(gy), g), wShape);
+    }
+
+    @Override
+    public Tensor reflectionPad(Tensor x, int pad) {
+        int[] s = x.shape();
+        float[] y = CpuSpatial.reflectionPad(data(x), s[0] * s[1], s[2], s[3], pad);
+        return wrap(y, new int[] {s[0], s[1], s[2] + 2 * pad, s[3] + 2 * pad});
+    }
+
+    @Override
+    public Tensor reflectionPadGrad(Tensor gy, int pad) {
+        int[] s = gy.shape();
+        int h = s[2] - 2 * pad;
+        int w = s[3] - 2 * pad;
+        return wrap(CpuSpatial.reflectionPadGrad(data(gy), s[0] * s[1], h, w, pad), new int[] {s[0], s[1], h, w});
+    }
+
+    @Override
+    public Tensor upsample2x(Tensor x) {
+        int[] s = x.shape();
+        return wrap(CpuSpatial.upsample2x(data(x), s[0] * s[1], s[2], s[3]),
+                new int[] {s[0], s[1], 2 * s[2], 2 * s[3]});
+    }
+
+    @Override
+    public Tensor upsample2xGrad(Tensor gy) {
+        int[] s = gy.shape();
+        return wrap(CpuSpatial.upsample2xGrad(data(gy), s[0] * s[1], s[2] / 2, s[3] / 2),
+                new int[] {s[0], s[1], s[2] / 2, s[3] / 2});
+    }
+
+    /** Elements after dimension {@code dim}: the contiguous run that a slice along dim moves together. */
+    private static int innerSize(int[] s, int dim) {
+        int inner = 1;
+        for (int i = dim + 1; i < s.length; i++) {
+            inner *= s[i];
+        }
+        return inner;
+    }
+
+    private static int outerSize(int[] s, int dim) {
+        int outer = 1;
+        for (int i = 0; i < dim; i++) {
+            outer *= s[i];
+        }
+        return outer;
+    }
+
+    @Override
+    public Tensor concat(Tensor[] xs, int dim) {
+        int[] out = xs[0].shape();
+        out[dim] = 0;
+        for (Tensor t : xs) {
+            out[dim] += t.dim(dim);
+        }
+        int inner = innerSize(out, dim);
+        int outer = outerSize(out, dim);
+        float[] y = new float[Shape.numel(out)];
+        int off = 0;
+        for (Tensor t : xs) {
+            int len = t.dim(dim) * inner;
+            CpuSpatial.copyRows(data(t), len, 0, y, out[dim] * inner, off, len, outer);
+            off += len;
+        }
+        return wrap(y, out);
+    }
+
+    @Override
+    public Tensor narrow(Tensor x, int dim, int start, int length) {
+        int[] s = x.shape();
+        int inner = innerSize(s, dim);
+        int[] out = s.clone();
+        out[dim] = length;
+        float[] y = new float[Shape.numel(out)];
+        CpuSpatial.copyRows(data(x), s[dim] * inner, start * inner, y, length * inner, 0, length * inner,
+                outerSize(s, dim));
+        return wrap(y, out);
+    }
+
+    @Override
+    public Tensor unnarrow(Tensor gy, int dim, int start, int size) {
+        int[] s = gy.shape();
+        int inner = innerSize(s, dim);
+        int[] out = s.clone();
+        out[dim] = size;
+        float[] y = new float[Shape.numel(out)];
+        CpuSpatial.copyRows(data(gy), s[dim] * inner, 0, y, size * inner, start * inner, s[dim] * inner,
+                outerSize(s, dim));
+        return wrap(y, out);
+    }
+
+    @Override
+    public Tensor[] instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        int[] s = x.shape();
+        float[][] r = CpuFused.instanceNorm(data(x), data(gamma), data(beta), s[0], s[1], s[2] * s[3], eps);
+        int[] stats = {s[0], s[1]};
+        return new Tensor[] {wrap(r[0], s), wrap(r[1], stats), wrap(r[2], stats)};
+    }
+
+    @Override
+    public Tensor[] instanceNormGrad(Tensor gy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        int[] s = x.shape();
+        float[][] r = CpuFused.instanceNormGrad(data(gy), data(x), data(gamma), data(mean), data(rstd), s[0], s[1],
+                s[2] * s[3]);
+        return new Tensor[] {wrap(r[0], s), wrap(r[1], gamma.shape()), wrap(r[2], gamma.shape())};
+    }
+
+    @Override
+    public Tensor attentionGate(Tensor identity, Tensor h, Tensor z) {
+        int[] s = h.shape();
+        return wrap(CpuFused.attentionGate(data(identity), data(h), data(z), s[0], s[1], s[2] * s[3]), s);
+    }
+
+    @Override
+    public Tensor[] attentionGateGrad(Tensor gy, Tensor h, Tensor z) {
+        int[] s = h.shape();
+        float[][] r = CpuFused.attentionGateGrad(data(gy), data(h), data(z), s[0], s[1], s[2] * s[3]);
+        return new Tensor[] {wrap(r[0], s), wrap(r[1], z.shape())};
+    }
+}

@@ -1,0 +1,141 @@
+package org.sargan.core.cpu;
+
+import org.sargan.core.Binary;
+import org.sargan.core.Shape;
+import org.sargan.core.Unary;
+
+/** Element-wise kernels, broadcasting, and the sum/expand pair, on float arrays. */
+final class CpuElementwise {
+    /** Elements per parallel chunk: large enough that a chunk costs more than handing it to a thread. */
+    private static final int GRAIN = 1 << 15;
+
+    private CpuElementwise() {
+    }
+
+    static float[] unary(Unary op, float[] x, float alpha) {
+        float[] y = new float[x.length];
+        Parallel.forRange(x.length, GRAIN, (lo, hi) -> unaryRange(op, x, y, alpha, lo, hi));
+        return y;
+    }
+
+    private static void unaryRange(Unary op, float[] x, float[] y, float a, int lo, int hi) {
+        switch (op) {
+            case NEG -> { for (int i = lo; i < hi; i++) { y[i] = -x[i]; } }
+            case EXP -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.exp(x[i]); } }
+            case LOG -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.log(x[i]); } }
+            case SQRT -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.sqrt(x[i]); } }
+            case ABS -> { for (int i = lo; i < hi; i++) { y[i] = Math.abs(x[i]); } }
+            case SIGN -> { for (int i = lo; i < hi; i++) { y[i] = Math.signum(x[i]); } }
+            case RELU -> { for (int i = lo; i < hi; i++) { y[i] = x[i] > 0 ? x[i] : 0f; } }
+            case LEAKY_RELU -> { for (int i = lo; i < hi; i++) { y[i] = x[i] > 0 ? x[i] : a * x[i]; } }
+            case LEAKY_RELU_SLOPE -> { for (int i = lo; i < hi; i++) { y[i] = x[i] > 0 ? 1f : a; } }
+            case TANH -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.tanh(x[i]); } }
+            case SIGMOID -> { for (int i = lo; i < hi; i++) { y[i] = sigmoid(x[i]); } }
+            case POW -> { for (int i = lo; i < hi; i++) { y[i] = pow(x[i], a); } }
+            case SCALE -> { for (int i = lo; i < hi; i++) { y[i] = a * x[i]; } }
+            case ADD_SCALAR -> { for (int i = lo; i < hi; i++) { y[i] = x[i] + a; } }
+            default -> throw new IllegalArgumentException("unary: unknown op " + op);
+        }
+    }
+
+    static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    private static float pow(float x, float p) {
+        if (p == 2f) {
+            return x * x;
+        }
+        if (p == 1f) {
+            return x;
+        }
+        return (float) Math.pow(x, p);
+    }
+
+    static float[] binary(Binary op, float[] a, int[] as, float[] b, int[] bs, int[] out) {
+        float[] y = new float[Shape.numel(out)];
+        Strided plan = new Strided(out, Shape.padLeft(as, out.length), Shape.padLeft(bs, out.length));
+        int inner = plan.inner;
+        int sa = plan.innerStride(1);
+        int sb = plan.innerStride(2);
+        int rowsPerChunk = Math.max(1, GRAIN / inner);
+        Parallel.forRange(plan.rows, rowsPerChunk, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                binaryRow(op, a, plan.offset(1, r), sa, b, plan.offset(2, r), sb, y, plan.offset(0, r), inner);
+            }
+        });
+        return y;
+    }
+
+    private static void binaryRow(Binary op, float[] a, int ao, int sa, float[] b, int bo, int sb, float[] y, int yo,
+            int n) {
+        if (sa == 1 && sb == 1) {
+            switch (op) {
+                case ADD -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i] + b[bo + i]; } }
+                case SUB -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i] - b[bo + i]; } }
+                case MUL -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i] * b[bo + i]; } }
+                case DIV -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i] / b[bo + i]; } }
+                default -> throw new IllegalArgumentException("binary: unknown op " + op);
+            }
+            return;
+        }
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i * sa] + b[bo + i * sb]; } }
+            case SUB -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i * sa] - b[bo + i * sb]; } }
+            case MUL -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i * sa] * b[bo + i * sb]; } }
+            case DIV -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i * sa] / b[bo + i * sb]; } }
+            default -> throw new IllegalArgumentException("binary: unknown op " + op);
+        }
+    }
+
+    /**
+     * Sums x down to {@code shape} (same rank, 1 where reduced). Accumulates in double, sequentially in index
+     * order, so the result does not depend on threads.
+     */
+    static float[] sumTo(float[] x, int[] xs, int[] shape) {
+        Strided plan = new Strided(xs, shape);
+        double[] acc = new double[Shape.numel(shape)];
+        int inner = plan.inner;
+        boolean reduceInner = plan.innerStride(1) == 0;
+        for (int r = 0; r < plan.rows; r++) {
+            int xo = plan.offset(0, r);
+            int yo = plan.offset(1, r);
+            if (reduceInner) {
+                double s = 0;
+                for (int i = 0; i < inner; i++) {
+                    s += x[xo + i];
+                }
+                acc[yo] += s;
+            } else {
+                for (int i = 0; i < inner; i++) {
+                    acc[yo + i] += x[xo + i];
+                }
+            }
+        }
+        float[] y = new float[acc.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) acc[i];
+        }
+        return y;
+    }
+
+    /** Broadcasts x (same rank, dimensions of 1 repeated) to {@code shape}. */
+    static float[] expand(float[] x, int[] xs, int[] shape) {
+        Strided plan = new Strided(shape, xs);
+        float[] y = new float[Shape.numel(shape)];
+        int inner = plan.inner;
+        int sx = plan.innerStride(1);
+        Parallel.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int yo = plan.offset(0, r);
+                int xo = plan.offset(1, r);
+                if (sx == 0) {
+                    java.util.Arrays.fill(y, yo, yo + inner, x[xo]);
+                } else {
+                    System.arraycopy(x, xo, y, yo, inner);
+                }
+            }
+        });
+        return y;
+    }
+}

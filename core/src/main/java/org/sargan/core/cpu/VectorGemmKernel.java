@@ -1,0 +1,103 @@
+package org.sargan.core.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The SIMD GEMM micro-kernel: an 8 x (2 vectors) block of C kept in 16 vector registers while k runs. Each step
+ * loads two vectors of the packed B panel, broadcasts 8 values of the packed A panel and issues 16 fused
+ * multiply-adds: with 512-bit vectors that is 8 x 32 floats, 512 FLOP per 10 loads. The accumulators are named
+ * locals, not an array, so that the JIT keeps them in registers.
+ *
+ * <p>This is the only class that touches jdk.incubator.vector; {@link SimdSupport} checks the module is present
+ * before it is loaded.
+ */
+final class VectorGemmKernel implements MicroKernel {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int LANES = S.length();
+    static final int MR = 8;
+    static final int NR = 2 * LANES;
+
+    @Override
+    public int mr() {
+        return MR;
+    }
+
+    @Override
+    public int nr() {
+        return NR;
+    }
+
+    @Override
+    public void run(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite) {
+        final int l = LANES;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + l);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        // The stores are spelled out instead of calling a helper: vectors passed to a method that the JIT does not
+        // inline are boxed, which made the accumulate path ten times slower than the multiply itself.
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + l);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + l);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + l);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + l);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + l);
+            c50.intoArray(c, co + 5 * ldc);
+            c51.intoArray(c, co + 5 * ldc + l);
+            c60.intoArray(c, co + 6 * ldc);
+            c61.intoArray(c, co + 6 * ldc + l);
+            c70.intoArray(c, co + 7 * ldc);
+            c71.intoArray(c, co + 7 * ldc + l);
+        } else {
+            FloatVector.fromArray(S, c, co).add(c00).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + l).add(c01).intoArray(c, co + l);
+            FloatVector.fromArray(S, c, co + ldc).add(c10).intoArray(c, co + ldc);
+            FloatVector.fromArray(S, c, co + ldc + l).add(c11).intoArray(c, co + ldc + l);
+            FloatVector.fromArray(S, c, co + 2 * ldc).add(c20).intoArray(c, co + 2 * ldc);
+            FloatVector.fromArray(S, c, co + 2 * ldc + l).add(c21).intoArray(c, co + 2 * ldc + l);
+            FloatVector.fromArray(S, c, co + 3 * ldc).add(c30).intoArray(c, co + 3 * ldc);
+            FloatVector.fromArray(S, c, co + 3 * ldc + l).add(c31).intoArray(c, co + 3 * ldc + l);
+            FloatVector.fromArray(S, c, co + 4 * ldc).add(c40).intoArray(c, co + 4 * ldc);
+            FloatVector.fromArray(S, c, co + 4 * ldc + l).add(c41).intoArray(c, co + 4 * ldc + l);
+            FloatVector.fromArray(S, c, co + 5 * ldc).add(c50).intoArray(c, co + 5 * ldc);
+            FloatVector.fromArray(S, c, co + 5 * ldc + l).add(c51).intoArray(c, co + 5 * ldc + l);
+            FloatVector.fromArray(S, c, co + 6 * ldc).add(c60).intoArray(c, co + 6 * ldc);
+            FloatVector.fromArray(S, c, co + 6 * ldc + l).add(c61).intoArray(c, co + 6 * ldc + l);
+            FloatVector.fromArray(S, c, co + 7 * ldc).add(c70).intoArray(c, co + 7 * ldc);
+            FloatVector.fromArray(S, c, co + 7 * ldc + l).add(c71).intoArray(c, co + 7 * ldc + l);
+        }
+    }
+}
