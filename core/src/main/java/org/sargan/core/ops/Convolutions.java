@@ -29,7 +29,7 @@ public final class Convolutions {
      * {@code y = conv(x, w) + bias}: x (N, Cin, H, W), w (Cout, Cin, KH, KW), bias (Cout) or null.
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int pad, Padding padding) {
-        checkConv("conv2d", x, w, bias, 0);
+        checkConv("conv2d", x, w, bias, 1);
         Tensor in = x;
         int zeroPad = pad;
         if (padding == Padding.REFLECT && pad > 0) {
@@ -50,7 +50,7 @@ public final class Convolutions {
      * Output size per axis: {@code (in - 1) * stride - 2 * pad + kernel + outputPadding}.
      */
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int pad, int outputPadding) {
-        checkConv("conv_transpose2d", x, w, bias, 1);
+        checkConv("conv_transpose2d", x, w, bias, 0);
         if (outputPadding < 0 || outputPadding >= stride) {
             throw new IllegalArgumentException("conv_transpose2d: output padding is " + outputPadding
                     + ", expected 0 <= output padding < stride " + stride);
@@ -68,10 +68,10 @@ public final class Convolutions {
         return bias == null ? y : Elementwise.add(y, Shapes.reshape(bias, 1, -1, 1, 1));
     }
 
-    /** Checks ranks, channel agreement (the weight's channel dimension {@code wIn}) and the bias length. */
+    /** Checks ranks, channel agreement (wIn: the weight dimension holding input channels) and the bias length. */
     private static void checkConv(String op, Tensor x, Tensor w, Tensor bias, int wIn) {
         Shape.checkRank(op, "input", x, 4, "(N, C, H, W)");
-        Shape.checkRank(op, "weight", w, 4, wIn == 0 ? "(Cout, Cin, KH, KW)" : "(Cin, Cout, KH, KW)");
+        Shape.checkRank(op, "weight", w, 4, wIn == 1 ? "(Cout, Cin, KH, KW)" : "(Cin, Cout, KH, KW)");
         if (x.dim(1) != w.dim(wIn)) {
             throw new IllegalArgumentException(op + ": input " + Shape.str(x.shape()) + " has " + x.dim(1)
                     + " channels but weight " + Shape.str(w.shape()) + " expects " + w.dim(wIn));
@@ -86,7 +86,7 @@ public final class Convolutions {
 
     /** Zero-padded cross-correlation without bias: the differentiable primitive. */
     public static Tensor conv2dRaw(Tensor x, Tensor w, ConvSpec spec) {
-        checkConv("conv2d", x, w, null, 0);
+        checkConv("conv2d", x, w, null, 1);
         int[] xs = x.shape();
         int[] ws = w.shape();
         int ho = spec.outSize(xs[2], ws[2]);

@@ -1,0 +1,17 @@
+package org.sargan.core;
+
+/** Every numeric tolerance of the test suite, named once. */
+public final class Tolerances {
+    private Tolerances() {
+    }
+
+    /** A float32 op against a hand-computed or double-precision value. */
+    public static final double FP32_OP = 1e-5;
+    /** Relative error of a float32 result that sums many products (GEMM, convolution) against a double reference. */
+    public static final double FP32_SUM_REL = 1e-4;
+    /** Step of the central finite differences. */
+    public static final double FD_EPS = 1e-2;
+    /** Analytic vs finite-difference gradient: |a - n| <= FD_ABS + FD_REL * |n|. */
+    public static final double FD_ABS = 2e-3;
+    public static final double FD_REL = 2e-2;
+}

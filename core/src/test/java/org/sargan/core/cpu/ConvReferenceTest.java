@@ -1,0 +1,106 @@
+package org.sargan.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sargan.core.ConvSpec;
+import org.sargan.core.Tensor;
+import org.sargan.core.Tolerances;
+import org.sargan.core.ops.Convolutions;
+
+/** The im2col + GEMM convolutions against direct seven-loop convolutions in double precision. */
+class ConvReferenceTest {
+
+    private static float[] random(Random r, int n) {
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = r.nextFloat() * 2 - 1;
+        }
+        return d;
+    }
+
+    /** y[n][co][oy][ox] = sum x[n][ci][oy*s-p+ky][ox*s-p+kx] * w[co][ci][ky][kx], zero outside the image. */
+    private static double[] direct(float[] x, float[] w, int n, int ci, int h, int wd, int co, int kh, int kw, int s,
+            int p, int ho, int wo) {
+        double[] y = new double[n * co * ho * wo];
+        for (int b = 0; b < n; b++) {
+            for (int o = 0; o < co; o++) {
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        double acc = 0;
+                        for (int c = 0; c < ci; c++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int iy = oy * s - p + ky;
+                                    int ix = ox * s - p + kx;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                        acc += (double) x[((b * ci + c) * h + iy) * wd + ix]
+                                                * w[((o * ci + c) * kh + ky) * kw + kx];
+                                    }
+                                }
+                            }
+                        }
+                        y[((b * co + o) * ho + oy) * wo + ox] = acc;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static void assertClose(double[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double err = Math.abs(expected[i] - actual[i]);
+            assertTrue(err <= Tolerances.FP32_SUM_REL * (1 + Math.abs(expected[i])),
+                    what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
+        }
+    }
+
+    @ParameterizedTest(name = "n={0} cin={1} {2}x{3} cout={4} k={5}x{6} s={7} p={8}")
+    @CsvSource({
+        "2, 3, 7, 5, 4, 3, 3, 1, 1", "1, 2, 9, 9, 3, 4, 4, 2, 1", "2, 10, 8, 8, 5, 7, 7, 1, 3", "1, 4, 5, 6, 2, 1, 1, 1, 0",
+        "3, 2, 6, 7, 3, 3, 2, 2, 0", "1, 1, 3, 3, 1, 3, 3, 3, 2", "2, 5, 11, 4, 6, 2, 3, 1, 1"})
+    void forwardAndBothGradientsMatchDirectLoops(int n, int ci, int h, int wd, int co, int kh, int kw, int s, int p) {
+        Random r = new Random(n * 1000 + ci * 100 + h * 10 + kh);
+        ConvSpec spec = new ConvSpec(s, p);
+        int ho = spec.outSize(h, kh);
+        int wo = spec.outSize(wd, kw);
+        float[] x = random(r, n * ci * h * wd);
+        float[] w = random(r, co * ci * kh * kw);
+        float[] gy = random(r, n * co * ho * wo);
+        Tensor tx = Tensor.of(x, n, ci, h, wd);
+        Tensor tw = Tensor.of(w, co, ci, kh, kw);
+        Tensor tgy = Tensor.of(gy, n, co, ho, wo);
+
+        assertClose(direct(x, w, n, ci, h, wd, co, kh, kw, s, p, ho, wo), Convolutions.conv2dRaw(tx, tw, spec).toArray(),
+                "forward");
+
+        // <conv(x, w), gy> is bilinear: its gradient in x and w, by the definition of the adjoint, element by element
+        float[] dx = Convolutions.conv2dInputGrad(tgy, tw, tx.shape(), spec).toArray();
+        float[] dw = Convolutions.conv2dWeightGrad(tx, tgy, tw.shape(), spec).toArray();
+        double[] dxRef = new double[x.length];
+        double[] dwRef = new double[w.length];
+        for (int i = 0; i < x.length; i++) {
+            float[] e = new float[x.length];
+            e[i] = 1;
+            dxRef[i] = dot(direct(e, w, n, ci, h, wd, co, kh, kw, s, p, ho, wo), gy);
+        }
+        for (int i = 0; i < w.length; i++) {
+            float[] e = new float[w.length];
+            e[i] = 1;
+            dwRef[i] = dot(direct(x, e, n, ci, h, wd, co, kh, kw, s, p, ho, wo), gy);
+        }
+        assertClose(dxRef, dx, "input gradient");
+        assertClose(dwRef, dw, "weight gradient");
+    }
+
+    private static double dot(double[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
