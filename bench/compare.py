@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Side-by-side timing of this engine (JMH, bench/target/benchmarks.jar) and PyTorch on the same shapes.
+
+Run with Debian's system python3 and its python3-torch, OpenBLAS tuned for the CPU, from the repository root:
+
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py            # everything (about 15 minutes)
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py gemm conv_sarb
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py --torch-only
+
+PyTorch is timed before and after the JMH run and the faster of the two is kept, so a drift of the shared machine
+does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster.
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import torch
+import torch.nn.functional as F
+
+THREADS = int(os.environ.get("BENCH_THREADS", os.cpu_count()))
+BATCH = 8
+# the same table as bench/src/main/java/org/sargan/bench/Layers.java: cin, size, cout, k, stride, pad, transposed
+LAYERS = {
+    "g_conv7x7_10to64_128": (10, 128, 64, 7, 1, 3, False),
+    "g_down4x4s2_64to128_128": (64, 128, 128, 4, 2, 1, False),
+    "g_sarb3x3_256to256_32": (256, 32, 256, 3, 1, 1, False),
+    "g_up4x4s2T_256to128_32": (256, 32, 128, 4, 2, 1, True),
+    "d_4x4s2_3to64_128": (3, 128, 64, 4, 2, 1, False),
+    "d_4x4s2_64to128_64": (64, 64, 128, 4, 2, 1, False),
+    "d_4x4s2_128to256_32": (128, 32, 256, 4, 2, 1, False),
+    "d_4x4s2_256to512_16": (256, 16, 512, 4, 2, 1, False),
+    "d_4x4s2_512to1024_8": (512, 8, 1024, 4, 2, 1, False),
+    "d_4x4s2_1024to2048_4": (1024, 4, 2048, 4, 2, 1, False),
+}
+FUSED = {"sarb": (8, 256, 32, 32), "full": (8, 64, 128, 128)}
+
+
+def out_size(cin, size, cout, k, s, p, t):
+    return (size - 1) * s - 2 * p + k if t else (size + 2 * p - k) // s + 1
+
+
+def conv_flop(layer):
+    cin, size, cout, k, s, p, t = LAYERS[layer]
+    o = out_size(*LAYERS[layer])
+    macs = size * size * cout * k * k * cin if t else o * o * cin * k * k * cout
+    return 2 * BATCH * macs
+
+
+def time_ms(fn):
+    """Mean milliseconds per call: warm up, then five windows of about a second each (as the JMH settings)."""
+    for _ in range(3):
+        fn()
+    t = time.perf_counter()
+    fn()
+    once = time.perf_counter() - t
+    reps = max(1, int(1.0 / max(once, 1e-6)))
+    windows = []
+    for _ in range(5):
+        t = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        windows.append((time.perf_counter() - t) / reps * 1e3)
+    return statistics.mean(windows)
+
+
+def torch_cases(selected):
+    """name -> (callable, work, unit) for the PyTorch side."""
+    torch.manual_seed(1)
+    cases = {}
+    if want(selected, "gemm"):
+        for n in (512, 1024, 2048):
+            a, b = torch.rand(n, n), torch.rand(n, n)
+            cases[f"gemm n={n}"] = (lambda a=a, b=b: torch.mm(a, b), 2 * n ** 3, "FLOP")
+    for name, (cin, size, cout, k, s, p, t) in LAYERS.items():
+        if not want(selected, "conv", name):
+            continue
+        o = out_size(cin, size, cout, k, s, p, t)
+        x = torch.rand(BATCH, cin, size, size) * 2 - 1
+        w = (torch.rand(cin, cout, k, k) if t else torch.rand(cout, cin, k, k)) * 0.2 - 0.1
+        gy = torch.rand(BATCH, cout, o, o) * 2 - 1
+        if t:
+            fwd = lambda x=x, w=w, s=s, p=p: F.conv_transpose2d(x, w, stride=s, padding=p)
+        else:
+            fwd = lambda x=x, w=w, s=s, p=p: F.conv2d(x, w, stride=s, padding=p)
+        bwd = lambda x=x, w=w, gy=gy, s=s, p=p, t=t: torch.ops.aten.convolution_backward(
+            gy, x, w, None, [s, s], [p, p], [1, 1], t, [0, 0], 1, [True, True, False])
+        flop = conv_flop(name)
+        cases[f"conv {name} forward"] = (fwd, flop, "FLOP")
+        cases[f"conv {name} backward"] = (bwd, 2 * flop, "FLOP")
+    if want(selected, "fused"):
+        for shape_name, shape in FUSED.items():
+            n = shape[0] * shape[1] * shape[2] * shape[3]
+            c = shape[1]
+            x = (torch.rand(*shape) * 2 - 1).requires_grad_(True)
+            gamma = (torch.rand(c) + 0.5).requires_grad_(True)
+            beta = (torch.rand(c) - 0.5).requires_grad_(True)
+            gy = torch.rand(*shape) * 2 - 1
+            ident = torch.rand(*shape) * 2 - 1
+            z = (torch.rand(shape[0], 1, shape[2], shape[3]) * 6 - 3).requires_grad_(True)
+            with torch.no_grad():
+                cases[f"instance_norm {shape_name} forward"] = (
+                    lambda x=x, g=gamma, b=beta: F.instance_norm(x, weight=g, bias=b, eps=1e-5), 8 * n, "B")
+                cases[f"attention_gate {shape_name} forward"] = (
+                    lambda i=ident, x=x, z=z: i + x * torch.sigmoid(z), 12 * n + 4 * n // c, "B")
+            y = F.instance_norm(x, weight=gamma, bias=beta, eps=1e-5)
+            cases[f"instance_norm {shape_name} backward"] = (
+                lambda y=y, x=x, g=gamma, b=beta, gy=gy: torch.autograd.grad(y, [x, g, b], gy, retain_graph=True),
+                12 * n, "B")
+            yg = ident + x * torch.sigmoid(z)
+            cases[f"attention_gate {shape_name} backward"] = (
+                lambda y=yg, x=x, z=z, gy=gy: torch.autograd.grad(y, [x, z], gy, retain_graph=True),
+                12 * n + 8 * n // c, "B")
+    return cases
+
+
+def want(selected, *names):
+    return not selected or any(s in n for s in selected for n in names)
+
+
+def jmh_regex(selected):
+    parts = []
+    if want(selected, "gemm"):
+        parts.append(r"GemmBenchmark\.sgemm")
+    if any(want(selected, "conv", name) for name in LAYERS):
+        parts.append(r"ConvBenchmark")
+    if want(selected, "fused"):
+        parts.append(r"FusedOpsBenchmark")
+    return "(" + "|".join(parts) + ")"
+
+
+def jmh_params(selected):
+    layers = [name for name in LAYERS if want(selected, "conv", name)]
+    return ["-p", "layer=" + ",".join(layers)] if layers and len(layers) < len(LAYERS) else []
+
+
+def run_jmh(selected):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    # -jvmArgsAppend on the command line replaces the benchmarks' own, so the Vector API flag is repeated here
+    cmd = ["java", "-jar", "bench/target/benchmarks.jar", jmh_regex(selected), "-rf", "json", "-rff", out,
+           "-jvmArgsAppend", f"--add-modules=jdk.incubator.vector -Dsargan.threads={THREADS}"] + jmh_params(selected)
+    print("running:", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    with open(out) as f:
+        results = json.load(f)
+    os.unlink(out)
+    ours = {}
+    for r in results:
+        bench = r["benchmark"].rsplit(".", 2)
+        cls, method, p = bench[1], bench[2], r.get("params", {})
+        ms = r["primaryMetric"]["score"]
+        if cls == "GemmBenchmark":
+            ours[f"gemm n={p['n']}"] = ms
+        elif cls == "ConvBenchmark":
+            ours[f"conv {p['layer']} {method}"] = ms
+        elif cls == "FusedOpsBenchmark":
+            op = "instance_norm" if method.startswith("instanceNorm") else "attention_gate"
+            ours[f"{op} {p['shape']} {'forward' if method.endswith('Forward') else 'backward'}"] = ms
+    return ours
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    torch.set_num_threads(THREADS)
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, mkldnn={torch.backends.mkldnn.is_available()}, "
+          f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}", flush=True)
+    cases = torch_cases(args)
+    theirs = {name: time_ms(fn) for name, (fn, _, _) in cases.items()}
+    if "--torch-only" in sys.argv:
+        ours = {}
+    else:
+        ours = run_jmh(args)
+        for name, (fn, _, _) in cases.items():
+            theirs[name] = min(theirs[name], time_ms(fn))
+    print()
+    print(f"{'benchmark':45s} {'ours ms':>10s} {'torch ms':>10s} {'ours':>12s} {'torch':>12s} {'ratio':>7s}")
+    for name, (_, work, unit) in cases.items():
+        t = theirs[name]
+        o = ours.get(name)
+        rate = lambda ms: f"{work / ms / 1e6:8.1f} {'GF/s' if unit == 'FLOP' else 'GB/s'}"
+        print(f"{name:45s} {o if o is None else round(o, 3)!s:>10s} {t:10.3f} "
+              f"{rate(o) if o else '':>12s} {rate(t):>12s} {'' if o is None else f'{t / o:7.2f}'}")
+    print("\nratio = PyTorch time / our time (above 1: ours is faster)")
+
+
+if __name__ == "__main__":
+    main()
