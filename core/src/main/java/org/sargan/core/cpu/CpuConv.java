@@ -10,8 +10,9 @@ import org.sargan.core.ConvSpec;
  *   dW  += dy_n * cols^T          (Cout, Cin*KH*KW)    weight gradient, summed over the batch
  *   dx_n = col2im(W^T * dy_n)                          input gradient (scatter-add of the patches)
  * </pre>
- * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). Images are processed in
- * order and each GEMM is itself parallel, so results do not depend on the thread count.
+ * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). The forward pass packs
+ * im2col columns straight from the image; the gradients build the im2col matrix of one image at a time. Work is
+ * split by images and output elements only, so results do not depend on the thread count.
  */
 final class CpuConv {
     private CpuConv() {
@@ -43,21 +44,58 @@ final class CpuConv {
 
     static float[] forward(float[] x, float[] wt, Geometry g) {
         float[] y = new float[g.n() * g.cout() * g.outPixels()];
-        float[] cols = g.isPointwise() ? null : new float[g.patch() * g.outPixels()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
-        for (int img = 0; img < g.n(); img++) {
-            float[] b = x;
-            int bOff = img * inSize;
-            if (cols != null) {
-                im2col(x, bOff, g, cols);
-                b = cols;
-                bOff = 0;
-            }
-            Gemm.sgemm(g.cout(), g.outPixels(), g.patch(), wt, 0, g.patch(), 1, b, bOff, g.outPixels(), 1, y,
-                    img * outSize, g.outPixels(), false);
-        }
+        int pixels = g.outPixels();
+        // W (Cout x patch) is the left operand of every image's product: pack it once. Then one task per image
+        // and column range, each packing its columns of im2col(x) straight from the image: no im2col buffer, and
+        // images run in parallel without a barrier between them.
+        Gemm.PackedA w = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), g.patch(), wt, 0, g.patch(), 1);
+        int nr = Gemm.panelWidth();
+        int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
+        int perImage = (pixels + chunk - 1) / chunk;
+        Parallel.forEach(g.n() * perImage, t -> {
+            int img = t / perImage;
+            int j0 = (t % perImage) * chunk;
+            Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
+                    : im2colPanels(x, img * inSize, g);
+            Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, Math.min(pixels, j0 + chunk), false);
+        });
         return y;
+    }
+
+    /** The im2col matrix of one image (patch x outPixels) as GEMM panels, read straight from the image. */
+    static Gemm.BPanels im2colPanels(float[] x, int xOff, Geometry g) {
+        int khw = g.kh() * g.kw();
+        int wo = g.wo();
+        return (bp, pc, kc, jc, nc, nr) -> {
+            for (int jr = 0; jr < nc; jr += nr) {
+                int nn = Math.min(nr, nc - jr);
+                for (int p = 0; p < kc; p++) {
+                    int k = pc + p;
+                    int ci = k / khw;
+                    int ky = (k % khw) / g.kw();
+                    int kx = k % g.kw();
+                    int plane = xOff + ci * g.inPixels();
+                    int dst = jr * kc + p * nr;
+                    // the panel's pixels, one output-row segment at a time
+                    for (int done = 0; done < nn;) {
+                        int j = jc + jr + done;
+                        int oy = j / wo;
+                        int ox = j - oy * wo;
+                        int len = Math.min(nn - done, wo - ox);
+                        int iy = oy * g.stride() - g.pad() + ky;
+                        if (iy < 0 || iy >= g.h()) {
+                            java.util.Arrays.fill(bp, dst + done, dst + done + len, 0f);
+                        } else {
+                            rowTaps(x, plane + iy * g.w(), g, kx, ox, len, bp, dst + done);
+                        }
+                        done += len;
+                    }
+                    java.util.Arrays.fill(bp, dst + nn, dst + nr, 0f);
+                }
+            }
+        };
     }
 
     static float[] inputGrad(float[] gy, float[] wt, Geometry g) {
@@ -65,12 +103,12 @@ final class CpuConv {
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
         float[] dcols = g.isPointwise() ? null : new float[g.patch() * g.outPixels()];
+        // W^T (patch x Cout): element (i, k) = w[k * patch + i], packed once for the batch
+        Gemm.PackedA wT = Gemm.pack(Gemm.DEFAULT_KERNEL, g.patch(), g.cout(), wt, 0, 1, g.patch());
         for (int img = 0; img < g.n(); img++) {
-            // W^T (patch x Cout): element (i, k) = w[k * patch + i]
             float[] c = dcols != null ? dcols : dx;
             int cOff = dcols != null ? 0 : img * inSize;
-            Gemm.sgemm(g.patch(), g.outPixels(), g.cout(), wt, 0, 1, g.patch(), gy, img * outSize, g.outPixels(), 1, c,
-                    cOff, g.outPixels(), false);
+            Gemm.multiply(wT, g.outPixels(), gy, img * outSize, g.outPixels(), 1, c, cOff, g.outPixels(), false);
             if (dcols != null) {
                 col2im(dcols, g, dx, img * inSize);
             }
@@ -118,29 +156,31 @@ final class CpuConv {
                         continue;
                     }
                     int row = plane + iy * g.w();
-                    rowTaps(x, row, g, kx, cols, dst);
+                    rowTaps(x, row, g, kx, 0, wo, cols, dst);
                 }
             }
         });
     }
 
-    /** One output row of one tap: a shifted (and strided) copy of an input row, zero outside the image. */
-    private static void rowTaps(float[] x, int row, Geometry g, int kx, float[] cols, int dst) {
-        int wo = g.wo();
+    /**
+     * Output pixels [ox0, ox0 + len) of one row for one kernel tap: a shifted (and strided) copy of an input row,
+     * zero where the tap falls outside the image.
+     */
+    private static void rowTaps(float[] x, int row, Geometry g, int kx, int ox0, int len, float[] dst, int dstOff) {
         int s = g.stride();
         int shift = kx - g.pad();
         // valid ox: 0 <= ox*s + shift < w
-        int lo = Math.min(wo, shift >= 0 ? 0 : (-shift + s - 1) / s);
-        int hi = Math.max(lo, Math.min(wo, (g.w() - shift + s - 1) / s));
-        java.util.Arrays.fill(cols, dst, dst + lo, 0f);
+        int lo = Math.max(ox0, Math.min(ox0 + len, shift >= 0 ? 0 : (-shift + s - 1) / s));
+        int hi = Math.max(lo, Math.min(ox0 + len, (g.w() - shift + s - 1) / s));
+        java.util.Arrays.fill(dst, dstOff, dstOff + lo - ox0, 0f);
         if (s == 1) {
-            System.arraycopy(x, row + lo + shift, cols, dst + lo, hi - lo);
+            System.arraycopy(x, row + lo + shift, dst, dstOff + lo - ox0, hi - lo);
         } else {
             for (int ox = lo; ox < hi; ox++) {
-                cols[dst + ox] = x[row + ox * s + shift];
+                dst[dstOff + ox - ox0] = x[row + ox * s + shift];
             }
         }
-        java.util.Arrays.fill(cols, dst + hi, dst + wo, 0f);
+        java.util.Arrays.fill(dst, dstOff + hi - ox0, dstOff + len, 0f);
     }
 
     /** Adjoint of im2col: adds every column entry back onto the input pixel it came from. */

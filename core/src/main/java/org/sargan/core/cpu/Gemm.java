@@ -2,11 +2,15 @@ package org.sargan.core.cpu;
 
 /**
  * Single-precision matrix multiply {@code C = A * B} (or {@code C += A * B}) with the BLIS loop structure:
- * B is packed in KC x NC blocks (kept in L3/L2), A in MC x KC blocks (L2), and the micro-kernel computes
- * MR x NR tiles from those packed panels (L1 and registers).
+ * A is packed once into panels of MR rows (k-major, in blocks of KC along k) and shared by all threads; each thread
+ * packs KC x NC blocks of B into panels of NR columns and runs the micro-kernel on MR x NR tiles of C, with a B panel
+ * in L1 and MC rows of packed A in L2.
  *
  * <p>Operands are addressed by strides so transposes cost nothing: A(i, k) = a[aOff + i*aRs + k*aCs],
  * B(k, j) = b[bOff + k*bRs + j*bCs], C(i, j) = c[cOff + i*ldc + j].
+ *
+ * <p>A packed A can be reused across calls with the same left operand ({@link #pack} then {@link #multiply}):
+ * a convolution packs its weights once for the whole batch.
  *
  * <p>Work is split over threads by rows or columns of C only, never over k, so every C element sees the same
  * sequence of operations whatever the thread count: results are deterministic.
@@ -14,7 +18,7 @@ package org.sargan.core.cpu;
 public final class Gemm {
     /** Depth of one packed block: the number of fused multiply-adds chained per C element before storing. */
     static final int KC = 256;
-    /** Rows of A packed at once (MC x KC floats = 128 KiB: stays in L2). */
+    /** Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2). */
     static final int MC = 128;
     /** Columns of B packed at once (KC x NC floats = 4 MiB). */
     static final int NC = 4096;
@@ -24,9 +28,9 @@ public final class Gemm {
     private static final int PARTS = Math.max(4, 2 * Parallel.threads());
 
     private static final MicroKernel SCALAR = new MicroKernel.Scalar();
-    private static final MicroKernel DEFAULT = SimdSupport.enabled() ? new VectorGemmKernel() : SCALAR;
+    private static final MicroKernel SIMD = SimdSupport.enabled() ? new VectorGemmKernel() : null;
 
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[3][]);
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[2][]);
 
     private Gemm() {
     }
@@ -38,6 +42,26 @@ public final class Gemm {
 
     /** The kernel used by default: SIMD when the Vector API is enabled. */
     public static final Kernel DEFAULT_KERNEL = SimdSupport.enabled() ? Kernel.SIMD : Kernel.SCALAR;
+
+    private static MicroKernel micro(Kernel kernel) {
+        if (kernel == Kernel.SCALAR) {
+            return SCALAR;
+        }
+        if (SIMD == null) {
+            throw new IllegalStateException("gemm: the SIMD kernel needs --add-modules=jdk.incubator.vector");
+        }
+        return SIMD;
+    }
+
+    /**
+     * The right operand B, packed on demand: writes B(pc .. pc+kc, jc .. jc+nc) into {@code dst} as panels of nr
+     * columns, k-major ({@code dst[jr * kc + p * nr + j]}), zero-filled past the last column. A strided matrix is one
+     * source; a convolution packs straight from the image (implicit im2col).
+     */
+    @FunctionalInterface
+    public interface BPanels {
+        void pack(float[] dst, int pc, int kc, int jc, int nc, int nr);
+    }
 
     /** Row-major {@code C (m x n) = A (m x k) * B (k x n)}. */
     public static void sgemm(int m, int n, int k, float[] a, float[] b, float[] c) {
@@ -55,7 +79,79 @@ public final class Gemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        if (k <= 0) {
+        multiply(pack(kernel, m, k, a, aOff, aRs, aCs), n, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+    }
+
+    /**
+     * The left operand A (m x k) packed for one micro-kernel: for each KC block of k, panels of MR rows stored
+     * k-major (MR consecutive floats per k), zero-filled past the last row.
+     */
+    public static final class PackedA {
+        final MicroKernel mk;
+        final int m;
+        final int k;
+        final int mPad;
+        final float[] data;
+
+        private PackedA(MicroKernel mk, int m, int k) {
+            this.mk = mk;
+            this.m = m;
+            this.k = k;
+            this.mPad = roundUp(m, mk.mr());
+            this.data = new float[mPad * Math.max(k, 1)];
+        }
+
+        /** Start of the panel holding rows [ir, ir + MR) of the k block starting at pc. */
+        int offset(int pc, int ir) {
+            return pc * mPad + ir * Math.min(KC, k - pc);
+        }
+
+        public int rows() {
+            return m;
+        }
+
+        public int depth() {
+            return k;
+        }
+    }
+
+    /** Packs A(i, p) = a[aOff + i*aRs + p*aCs] (m x k) for the given kernel, in parallel over panels. */
+    public static PackedA pack(Kernel kernel, int m, int k, float[] a, int aOff, int aRs, int aCs) {
+        PackedA pa = new PackedA(micro(kernel), m, k);
+        int mr = pa.mk.mr();
+        int panels = pa.mPad / mr;
+        int blocks = (k + KC - 1) / KC;
+        Parallel.forRange(blocks * panels, Math.max(1, 4096 / mr), (lo, hi) -> {
+            for (int t = lo; t < hi; t++) {
+                int pc = (t / panels) * KC;
+                int ir = (t % panels) * mr;
+                int kc = Math.min(KC, k - pc);
+                int dst = pa.offset(pc, ir);
+                for (int i = 0; i < mr; i++) {
+                    if (ir + i >= m) {
+                        for (int p = 0; p < kc; p++) {
+                            pa.data[dst + p * mr + i] = 0f;
+                        }
+                        continue;
+                    }
+                    int src = aOff + (ir + i) * aRs + pc * aCs;
+                    for (int p = 0; p < kc; p++, src += aCs) {
+                        pa.data[dst + p * mr + i] = a[src];
+                    }
+                }
+            }
+        });
+        return pa;
+    }
+
+    /** {@code C = A * B} (or +=) with a pre-packed A; B (k x n) and C addressed as in {@link #sgemm}. */
+    public static void multiply(PackedA a, int n, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc,
+            boolean accumulate) {
+        int m = a.m;
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (a.k <= 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
@@ -63,12 +159,12 @@ public final class Gemm {
             }
             return;
         }
-        MicroKernel mk = kernel == Kernel.SIMD ? vectorKernel() : SCALAR;
-        Block all = new Block(mk, m, n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
-        long flops = (long) m * n * k;
+        Block all = new Block(a, strided(b, bOff, bRs, bCs), c, cOff, ldc, accumulate);
+        MicroKernel mk = a.mk;
+        long flops = (long) m * n * a.k;
         if (flops < PARALLEL_MIN_FLOPS) {
             all.compute(0, m, 0, n);
-        } else if (n >= m) {
+        } else if (n >= 2 * mk.nr() * PARTS || n >= m) {
             int step = roundUp(Math.max(mk.nr(), (n + PARTS - 1) / PARTS), mk.nr());
             Parallel.forRange(n, step, (lo, hi) -> all.compute(0, m, lo, hi));
         } else {
@@ -77,72 +173,34 @@ public final class Gemm {
         }
     }
 
-    private static MicroKernel vectorKernel() {
-        if (!SimdSupport.enabled()) {
-            throw new IllegalStateException("gemm: the SIMD kernel needs --add-modules=jdk.incubator.vector");
-        }
-        return DEFAULT;
+    /**
+     * Columns [j0, j1) of {@code C = A * B} (or +=) on the calling thread: for callers that parallelise over
+     * independent products themselves (a convolution runs one task per image and column range).
+     */
+    public static void multiplyColumns(PackedA a, BPanels b, float[] c, int cOff, int ldc, int j0, int j1,
+            boolean accumulate) {
+        new Block(a, b, c, cOff, ldc, accumulate).compute(0, a.m, j0, j1);
     }
 
-    private static int roundUp(int x, int m) {
-        return (x + m - 1) / m * m;
-    }
-
-    /** One GEMM problem; {@link #compute} does the rectangle [i0, i1) x [j0, j1) of C on the calling thread. */
-    private record Block(MicroKernel mk, int m, int n, int k, float[] a, int aOff, int aRs, int aCs, float[] b,
-            int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, boolean accumulate) {
-
-        void compute(int i0, int i1, int j0, int j1) {
-            int mr = mk.mr();
-            int nr = mk.nr();
-            float[][] buf = BUFFERS.get();
-            float[] ap = buffer(buf, 0, roundUp(MC, mr) * KC);
-            float[] bp = buffer(buf, 1, KC * roundUp(Math.min(NC, j1 - j0), nr));
-            float[] tile = buffer(buf, 2, mr * nr);
-            for (int jc = j0; jc < j1; jc += NC) {
-                int nc = Math.min(NC, j1 - jc);
-                for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    boolean overwrite = pc == 0 && !accumulate;
-                    packB(bp, pc, kc, jc, nc, nr);
-                    for (int ic = i0; ic < i1; ic += MC) {
-                        int mc = Math.min(MC, i1 - ic);
-                        packA(ap, ic, mc, pc, kc, mr);
-                        for (int jr = 0; jr < nc; jr += nr) {
-                            int nn = Math.min(nr, nc - jr);
-                            for (int ir = 0; ir < mc; ir += mr) {
-                                int mm = Math.min(mr, mc - ir);
-                                int co = cOff + (ic + ir) * ldc + jc + jr;
-                                if (mm == mr && nn == nr) {
-                                    mk.run(kc, ap, ir * kc, bp, jr * kc, c, co, ldc, overwrite);
-                                } else {
-                                    mk.run(kc, ap, ir * kc, bp, jr * kc, tile, 0, nr, true);
-                                    for (int i = 0; i < mm; i++) {
-                                        for (int j = 0; j < nn; j++) {
-                                            float t = tile[i * nr + j];
-                                            c[co + i * ldc + j] = overwrite ? t : c[co + i * ldc + j] + t;
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-
-        /** Packs B(pc.., jc..) into panels of nr columns, k-major, zero-filling past the last column. */
-        private void packB(float[] bp, int pc, int kc, int jc, int nc, int nr) {
+    /** Panels of B(k, j) = b[bOff + k*bRs + j*bCs]. */
+    public static BPanels strided(float[] b, int bOff, int bRs, int bCs) {
+        return (bp, pc, kc, jc, nc, nr) -> {
             for (int jr = 0; jr < nc; jr += nr) {
                 int nn = Math.min(nr, nc - jr);
                 int dst = jr * kc;
                 int src = bOff + pc * bRs + (jc + jr) * bCs;
-                if (bCs == 1) {
+                if (bCs == 1 && nn == nr) {
+                    // a plain loop of fixed length: the JIT turns it into a few vector moves, where an arraycopy
+                    // call per 32 floats costs more than the copy
+                    for (int p = 0; p < kc; p++, dst += nr, src += bRs) {
+                        for (int j = 0; j < nr; j++) {
+                            bp[dst + j] = b[src + j];
+                        }
+                    }
+                } else if (bCs == 1) {
                     for (int p = 0; p < kc; p++, dst += nr, src += bRs) {
                         System.arraycopy(b, src, bp, dst, nn);
-                        if (nn < nr) {
-                            java.util.Arrays.fill(bp, dst + nn, dst + nr, 0f);
-                        }
+                        java.util.Arrays.fill(bp, dst + nn, dst + nr, 0f);
                     }
                 } else {
                     for (int p = 0; p < kc; p++, dst += nr, src += bRs) {
@@ -155,23 +213,56 @@ public final class Gemm {
                     }
                 }
             }
-        }
+        };
+    }
 
-        /** Packs A(ic.., pc..) into panels of mr rows, k-major, zero-filling past the last row. */
-        private void packA(float[] ap, int ic, int mc, int pc, int kc, int mr) {
-            for (int ir = 0; ir < mc; ir += mr) {
-                int mm = Math.min(mr, mc - ir);
-                int dst = ir * kc;
-                for (int i = 0; i < mr; i++) {
-                    if (i >= mm) {
-                        for (int p = 0; p < kc; p++) {
-                            ap[dst + p * mr + i] = 0f;
+    /** NR of the default kernel: a caller splitting columns into tasks keeps their edges on panel boundaries. */
+    public static int panelWidth() {
+        return micro(DEFAULT_KERNEL).nr();
+    }
+
+    private static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    /** One product; {@link #compute} does the rectangle [i0, i1) x [j0, j1) of C on the calling thread. */
+    private record Block(PackedA a, BPanels b, float[] c, int cOff, int ldc, boolean accumulate) {
+
+        void compute(int i0, int i1, int j0, int j1) {
+            MicroKernel mk = a.mk;
+            int mr = mk.mr();
+            int nr = mk.nr();
+            int k = a.k;
+            float[][] buf = BUFFERS.get();
+            float[] bp = buffer(buf, 0, KC * roundUp(Math.min(NC, j1 - j0), nr));
+            float[] tile = buffer(buf, 1, mr * nr);
+            for (int jc = j0; jc < j1; jc += NC) {
+                int nc = Math.min(NC, j1 - jc);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    boolean overwrite = pc == 0 && !accumulate;
+                    b.pack(bp, pc, kc, jc, nc, nr);
+                    for (int ic = i0; ic < i1; ic += MC) {
+                        int mc = Math.min(MC, i1 - ic);
+                        for (int jr = 0; jr < nc; jr += nr) {
+                            int nn = Math.min(nr, nc - jr);
+                            for (int ir = 0; ir < mc; ir += mr) {
+                                int mm = Math.min(mr, mc - ir);
+                                int ao = a.offset(pc, ic + ir);
+                                int co = cOff + (ic + ir) * ldc + jc + jr;
+                                if (mm == mr && nn == nr) {
+                                    mk.run(kc, a.data, ao, bp, jr * kc, c, co, ldc, overwrite);
+                                } else {
+                                    mk.run(kc, a.data, ao, bp, jr * kc, tile, 0, nr, true);
+                                    for (int i = 0; i < mm; i++) {
+                                        for (int j = 0; j < nn; j++) {
+                                            float t = tile[i * nr + j];
+                                            c[co + i * ldc + j] = overwrite ? t : c[co + i * ldc + j] + t;
+                                        }
+                                    }
+                                }
+                            }
                         }
-                        continue;
-                    }
-                    int src = aOff + (ic + ir + i) * aRs + pc * aCs;
-                    for (int p = 0; p < kc; p++, src += aCs) {
-                        ap[dst + p * mr + i] = a[src];
                     }
                 }
             }
