@@ -1,6 +1,6 @@
 /**
- * Neural-network building blocks on the core engine: modules with named parameters (following PyTorch state-dict
- * keys), layers, Adam, learning-rate schedules and safetensors checkpoints. The layers arrive with the SARGAN model;
- * the engine's functional ops in {@code org.sargan.core.ops} are usable directly meanwhile.
+ * Neural-network building blocks on the core engine: {@link org.sargan.nn.Module}s with named parameters whose
+ * names follow PyTorch's state-dict keys, the layers SARGAN uses, PyTorch-default initialisation, Adam, the two
+ * learning-rate schedules, and safetensors files for weights and checkpoints.
  */
 package org.sargan.nn;

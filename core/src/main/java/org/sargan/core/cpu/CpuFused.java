@@ -86,14 +86,18 @@ final class CpuFused {
         return new float[][] {dx, dgamma, dbeta};
     }
 
-    /** y = identity + h * sigmoid(z): identity and h (n, c, hw), z (n, hw). */
+    /** y = identity + h * sigmoid(z): identity and h (n, c, hw), z (n, hw). The map is computed once per sample. */
     static float[] attentionGate(float[] id, float[] h, float[] z, int n, int c, int hw) {
         float[] y = new float[h.length];
+        float[] s = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            s[i] = CpuElementwise.sigmoid(z[i]);
+        }
         Parallel.forEach(n * c, plane -> {
             int o = plane * hw;
-            int zo = (plane / c) * hw;
+            int so = (plane / c) * hw;
             for (int i = 0; i < hw; i++) {
-                y[o + i] = id[o + i] + h[o + i] * CpuElementwise.sigmoid(z[zo + i]);
+                y[o + i] = id[o + i] + h[o + i] * s[so + i];
             }
         });
         return y;
@@ -128,20 +132,26 @@ final class CpuFused {
         return new float[][] {dh, dz};
     }
 
+    /** log(sum_j exp(x[o + j])) over a row of k values, with the maximum subtracted first so nothing overflows. */
+    private static double logSumExp(float[] x, int o, int k) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, x[o + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            sum += Math.exp(x[o + j] - max);
+        }
+        return Math.log(sum) + max;
+    }
+
     static float[] softmax(float[] x, int rows, int k) {
         float[] y = new float[x.length];
         for (int r = 0; r < rows; r++) {
             int o = r * k;
-            float max = Float.NEGATIVE_INFINITY;
+            double lse = logSumExp(x, o, k);
             for (int j = 0; j < k; j++) {
-                max = Math.max(max, x[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(x[o + j] - max);
-            }
-            for (int j = 0; j < k; j++) {
-                y[o + j] = (float) (Math.exp(x[o + j] - max) / sum);
+                y[o + j] = (float) Math.exp(x[o + j] - lse);
             }
         }
         return y;
@@ -151,16 +161,7 @@ final class CpuFused {
     static float crossEntropy(float[] x, int rows, int k, int[] labels) {
         double total = 0;
         for (int r = 0; r < rows; r++) {
-            int o = r * k;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, x[o + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                sum += Math.exp(x[o + j] - max);
-            }
-            total += Math.log(sum) + max - x[o + labels[r]];
+            total += logSumExp(x, r * k, k) - x[r * k + labels[r]];
         }
         return (float) (total / rows);
     }

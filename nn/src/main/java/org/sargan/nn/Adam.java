@@ -1,0 +1,95 @@
+package org.sargan.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.sargan.core.GradMode;
+import org.sargan.core.Tensor;
+
+/**
+ * Adam (Kingma and Ba), as PyTorch computes it: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps). SARGAN uses lr 1e-4, betas (0.5, 0.999).
+ */
+public final class Adam {
+    private final Map<String, Parameter> params;
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private float lr;
+    private long step;
+    private final Map<String, Tensor> m = new LinkedHashMap<>();
+    private final Map<String, Tensor> v = new LinkedHashMap<>();
+
+    public Adam(Module model, float lr, float beta1, float beta2) {
+        if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("Adam: lr " + lr + ", betas (" + beta1 + ", " + beta2
+                    + ") must satisfy lr >= 0 and 0 <= beta < 1");
+        }
+        this.params = model.namedParameters();
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = 1e-8f;
+    }
+
+    public float lr() {
+        return lr;
+    }
+
+    public void setLr(float lr) {
+        this.lr = lr;
+    }
+
+    public long stepCount() {
+        return step;
+    }
+
+    /** One update of every parameter that has a gradient; parameters without one are left as they are. */
+    public void step() {
+        step++;
+        float c1 = 1 - (float) Math.pow(beta1, step);
+        float c2 = (float) Math.sqrt(1 - Math.pow(beta2, step));
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                Tensor g = e.getValue().grad();
+                if (g == null) {
+                    continue;
+                }
+                String k = e.getKey();
+                Tensor mk = m.containsKey(k) ? m.get(k).mul(beta1).add(g.mul(1 - beta1)) : g.mul(1 - beta1);
+                Tensor vk = v.containsKey(k) ? v.get(k).mul(beta2).add(g.mul(g).mul(1 - beta2))
+                        : g.mul(g).mul(1 - beta2);
+                m.put(k, mk);
+                v.put(k, vk);
+                Tensor denom = vk.sqrt().mul(1 / c2).add(eps);
+                e.getValue().set(e.getValue().get().sub(mk.div(denom).mul(lr / c1)));
+            }
+        }
+    }
+
+    /** The moments by "name.exp_avg" / "name.exp_avg_sq" (PyTorch's names), for checkpoints. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.forEach((k, t) -> out.put(k + ".exp_avg", t));
+        v.forEach((k, t) -> out.put(k + ".exp_avg_sq", t));
+        return out;
+    }
+
+    /** Restores {@link #state()} and the step count, checking every name belongs to a parameter. */
+    public void load(Map<String, Tensor> state, long steps) {
+        m.clear();
+        v.clear();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            String key = e.getKey();
+            boolean avg = key.endsWith(".exp_avg");
+            boolean sq = key.endsWith(".exp_avg_sq");
+            String name = key.substring(0, key.lastIndexOf('.'));
+            Parameter p = params.get(name);
+            if ((!avg && !sq) || p == null || !java.util.Arrays.equals(p.shape(), e.getValue().shape())) {
+                throw new IllegalArgumentException("Adam: optimiser state '" + key + "' does not match any parameter"
+                        + " of this model");
+            }
+            (avg ? m : v).put(name, e.getValue());
+        }
+        this.step = steps;
+    }
+}

@@ -1,0 +1,44 @@
+package org.sargan.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sargan.core.Tensor;
+
+/** Layers applied in order; children are named "0", "1", ... as in PyTorch's nn.Sequential. */
+public final class Sequential extends Layer {
+    private final List<Layer> layers = new ArrayList<>();
+
+    public Sequential(Layer... layers) {
+        for (Layer l : layers) {
+            add(l);
+        }
+    }
+
+    public Sequential add(Layer layer) {
+        child(Integer.toString(layers.size()), layer);
+        layers.add(layer);
+        return this;
+    }
+
+    public List<Layer> layers() {
+        return java.util.Collections.unmodifiableList(layers);
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor y = x;
+        for (Layer l : layers) {
+            y = l.forward(y);
+        }
+        return y;
+    }
+
+    @Override
+    public int[] outputShape(int[] s) {
+        int[] y = s;
+        for (Layer l : layers) {
+            y = l.outputShape(y);
+        }
+        return y;
+    }
+}

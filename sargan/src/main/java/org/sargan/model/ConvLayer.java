@@ -1,0 +1,53 @@
+package org.sargan.model;
+
+import java.util.Random;
+import org.sargan.core.Tensor;
+import org.sargan.core.ops.Convolutions.Padding;
+import org.sargan.core.ops.Spatial;
+import org.sargan.nn.Conv2d;
+import org.sargan.nn.InstanceNorm2d;
+import org.sargan.nn.Layer;
+
+/**
+ * The SARB and hourglass building block (SARGAN.md): [nearest 2x upsample if scale is up] -> reflection pad 1 ->
+ * 3x3 conv (stride 2 if scale is down; bias only when there is no norm) -> instance norm -> ReLU (unless disabled).
+ */
+final class ConvLayer extends Layer {
+    /** Resolution change of the layer. */
+    enum Scale {
+        SAME, DOWN, UP
+    }
+
+    private final Scale scale;
+    private final boolean relu;
+    private final Conv2d conv;
+    private final InstanceNorm2d norm;
+
+    ConvLayer(Random rng, int in, int out, Scale scale, boolean norm, boolean relu) {
+        this.scale = scale;
+        this.relu = relu;
+        this.conv = child("conv", new Conv2d(rng, in, out, 3, scale == Scale.DOWN ? 2 : 1, 1, !norm, Padding.REFLECT));
+        this.norm = norm ? child("norm", new InstanceNorm2d(out)) : null;
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        Tensor h = conv.forward(scale == Scale.UP ? Spatial.upsampleNearest2x(x) : x);
+        if (norm != null) {
+            h = norm.forward(h);
+        }
+        return relu ? h.relu() : h;
+    }
+
+    @Override
+    public int[] outputShape(int[] s) {
+        int[] in = scale == Scale.UP ? new int[] {s[0], s[1], 2 * s[2], 2 * s[3]} : s;
+        return conv.outputShape(in);
+    }
+
+    @Override
+    public String toString() {
+        return "ConvLayer(" + conv + (scale != Scale.SAME ? ", " + scale.name().toLowerCase() : "")
+                + (norm != null ? ", IN" : "") + (relu ? ", ReLU" : "") + ")";
+    }
+}

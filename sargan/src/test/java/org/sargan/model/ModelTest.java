@@ -1,0 +1,86 @@
+package org.sargan.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.sargan.core.GradMode;
+import org.sargan.core.Tensor;
+
+/** The architecture against SARGAN.md: parameter counts, shapes, and how the label reaches the output. */
+class ModelTest {
+
+    @Test
+    void parameterCountsAt128PixelsWith7Classes() {
+        assertEquals(3_014_145, new Generator(new Random(1), Variant.SARGAN, 64, 7).parameterCount());
+        assertEquals(2_533_440, new Generator(new Random(1), Variant.USGAN, 64, 7).parameterCount());
+        assertEquals(8_436_800, new Generator(new Random(1), Variant.STARGAN, 64, 7).parameterCount());
+        assertEquals(44_778_432, new Discriminator(new Random(1), 128, 64, 7, Discriminator.layersFor(128))
+                .parameterCount());
+    }
+
+    @Test
+    void sarbAndHourglassCounts() {
+        assertEquals(1_661_377, new SpatialAttentionBlock(new Random(1), 256).parameterCount());
+        // the hourglass plus the final 1-channel attention conv
+        assertEquals(480_705, new Hourglass(new Random(1), 2, 256, 64).parameterCount() + 64 * 9 + 1);
+    }
+
+    @Test
+    void discriminatorLayersShrinkWithTheImage() {
+        assertEquals(6, Discriminator.layersFor(128));
+        assertEquals(5, Discriminator.layersFor(64));
+        assertEquals(4, Discriminator.layersFor(32));
+    }
+
+    @Test
+    void shapesAt32Pixels() {
+        Random r = new Random(2);
+        Tensor x = Tensor.uniform(r, -1, 1, 2, 3, 32, 32);
+        Tensor c = Tensor.of(new float[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}, 2, 7);
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            for (Variant v : Variant.values()) {
+                Generator g = new Generator(r, v, 8, 7);
+                assertArrayEquals(new int[] {2, 3, 32, 32}, g.forward(x, c).shape(), v.id());
+            }
+            Discriminator d = new Discriminator(r, 32, 8, 7, Discriminator.layersFor(32));
+            Tensor[] out = d.forward(x);
+            assertArrayEquals(new int[] {2, 1, 2, 2}, out[0].shape());
+            assertArrayEquals(new int[] {2, 7}, out[1].shape());
+        }
+    }
+
+    @Test
+    void theLabelChangesTheOutput() {
+        Random r = new Random(3);
+        Generator g = new Generator(r, Variant.SARGAN, 8, 7);
+        Tensor x = Tensor.uniform(r, -1, 1, 1, 3, 32, 32);
+        float[] a;
+        float[] b;
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            a = g.forward(x, Tensor.of(new float[] {0, 0, 0, 1, 0, 0, 0}, 1, 7)).toArray();
+            b = g.forward(x, Tensor.of(new float[] {0, 0, 0, 0, 0, 1, 0}, 1, 7)).toArray();
+        }
+        double diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        assertTrue(diff > 1e-3, "happy and sad targets give different images (max difference " + diff + ")");
+    }
+
+    @Test
+    void badInputsAreNamed() {
+        Generator g = new Generator(new Random(4), Variant.USGAN, 4, 7);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> g.forward(Tensor.zeros(1, 3, 20, 20), Tensor.zeros(1, 7)));
+        assertTrue(e.getMessage().contains("multiples of 16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> g.forward(Tensor.zeros(2, 3, 32, 32), Tensor.zeros(2, 5)));
+        assertTrue(e.getMessage().contains("[2, 7]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Variant.parse("cyclegan"));
+        assertTrue(e.getMessage().contains("valid: sargan, usgan, stargan"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Discriminator(new Random(1), 100, 8, 7, 6));
+    }
+}
