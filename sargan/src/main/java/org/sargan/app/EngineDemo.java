@@ -1,6 +1,7 @@
 package org.sargan.app;
 
 import java.awt.image.BufferedImage;
+import org.sargan.viz.Pictures;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -174,7 +174,9 @@ final class CpuConv {
         int hi = Math.max(lo, Math.min(ox0 + len, (g.w() - shift + s - 1) / s));
         java.util.Arrays.fill(dst, dstOff, dstOff + lo - ox0, 0f);
         if (s == 1) {
-            System.arraycopy(x, row + lo + shift, dst, dstOff + lo - ox0, hi - lo);
+            if (hi > lo) {
+                System.arraycopy(x, row + lo + shift, dst, dstOff + lo - ox0, hi - lo);
+            }
         } else {
             for (int ox = lo; ox < hi; ox++) {
                 dst[dstOff + ox - ox0] = x[row + ox * s + shift];

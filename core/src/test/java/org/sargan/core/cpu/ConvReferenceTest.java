@@ -103,4 +103,19 @@ class ConvReferenceTest {
         }
         return s;
     }
+
+    /** Larger images, where the forward pass splits each image into several column tasks. */
+    @ParameterizedTest(name = "forward n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
+    @CsvSource({"2, 3, 24, 24, 4, 3, 1, 1", "1, 4, 40, 36, 5, 4, 2, 1", "1, 3, 33, 30, 2, 7, 1, 3", "3, 10, 32, 32, 8, 7, 1, 3",
+        "2, 16, 34, 34, 8, 3, 1, 0"})
+    void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
+        Random r = new Random(h * 31L + wd);
+        ConvSpec spec = new ConvSpec(s, p);
+        int ho = spec.outSize(h, k);
+        int wo = spec.outSize(wd, k);
+        float[] x = random(r, n * ci * h * wd);
+        float[] w = random(r, co * ci * k * k);
+        assertClose(direct(x, w, n, ci, h, wd, co, k, k, s, p, ho, wo),
+                Convolutions.conv2dRaw(Tensor.of(x, n, ci, h, wd), Tensor.of(w, co, ci, k, k), spec).toArray(), "forward");
+    }
 }

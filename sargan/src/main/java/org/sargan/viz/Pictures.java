@@ -1,4 +1,4 @@
-package org.sargan.app;
+package org.sargan.viz;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -14,7 +14,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** PNG output: image grids from tensors and line plots of loss curves. */
-final class Pictures {
+public final class Pictures {
     private Pictures() {
     }
 
@@ -22,7 +22,7 @@ final class Pictures {
      * One tile from a (C, H, W) slice of {@code data} starting at {@code off}, values in [-1, 1] (clamped);
      * C = 3 is RGB, C = 1 is grey.
      */
-    static BufferedImage tile(float[] data, int off, int c, int h, int w) {
+    public static BufferedImage tile(float[] data, int off, int c, int h, int w) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -41,7 +41,7 @@ final class Pictures {
     }
 
     /** Lays out tiles[row][col], each scaled by {@code zoom}, with column titles above. */
-    static BufferedImage grid(BufferedImage[][] tiles, String[] titles, int zoom) {
+    public static BufferedImage grid(BufferedImage[][] tiles, String[] titles, int zoom) {
         int th = tiles[0][0].getHeight() * zoom;
         int tw = tiles[0][0].getWidth() * zoom;
         int gap = 4;
@@ -68,7 +68,7 @@ final class Pictures {
     }
 
     /** A line plot of one or more named series against the step index. */
-    static BufferedImage plot(String title, List<String> names, List<double[]> series) {
+    public static BufferedImage plot(String title, List<String> names, List<double[]> series) {
         int w = 640;
         int h = 360;
         int left = 60;
@@ -138,7 +138,7 @@ final class Pictures {
     }
 
     /** Writes a PNG atomically: to a temporary file first, then renamed, so a crash never leaves half a file. */
-    static void writePng(BufferedImage img, Path file) throws IOException {
+    public static void writePng(BufferedImage img, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");

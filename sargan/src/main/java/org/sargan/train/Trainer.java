@@ -1,0 +1,300 @@
+package org.sargan.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sargan.core.Autograd;
+import org.sargan.core.GradMode;
+import org.sargan.core.Tensor;
+import org.sargan.core.ops.Losses;
+import org.sargan.data.Dataset;
+import org.sargan.data.Expression;
+import org.sargan.model.Discriminator;
+import org.sargan.model.Generator;
+import org.sargan.nn.Adam;
+import org.sargan.nn.LrSchedule;
+import org.sargan.viz.Pictures;
+
+/**
+ * SARGAN's WGAN-GP training loop (SARGAN.md), one iteration per {@link #step}: 1. prepare inputs, 2. train D,
+ * 3. train G every n_critic iterations, 4. log, sample, checkpoint. Deterministic for a seed on the CPU: the same
+ * run split by a checkpoint and a resume gives the same bits.
+ */
+public final class Trainer {
+    private static final int CLASSES = Expression.values().length;
+
+    private final TrainConfig cfg;
+    private final Dataset data;
+    private final Path out;
+    private final PrintStream log;
+    private final Generator g;
+    private final Discriminator d;
+    private final Adam optG;
+    private final Adam optD;
+    private final LrSchedule schedule;
+    private final Rng rng;
+    private final Map<String, List<Double>> history = new LinkedHashMap<>();
+    private int iteration;
+
+    public Trainer(TrainConfig cfg, Dataset data, Path out, PrintStream log) {
+        if (data.imageSize() != cfg.size()) {
+            throw new IllegalArgumentException("data images are " + data.imageSize() + " px, the run expects "
+                    + cfg.size());
+        }
+        this.cfg = cfg;
+        this.data = data;
+        this.out = out;
+        this.log = log;
+        this.rng = new Rng(cfg.seed());
+        this.g = new Generator(rng.fork(), cfg.variant(), cfg.convDim(), CLASSES);
+        this.d = new Discriminator(rng.fork(), cfg.size(), cfg.dConvDim(), CLASSES,
+                Discriminator.layersFor(cfg.size()));
+        this.optG = new Adam(g, cfg.lr(), 0.5f, 0.999f);
+        this.optD = new Adam(d, cfg.lr(), 0.5f, 0.999f);
+        this.schedule = LrSchedule.named(cfg.schedule(), cfg.lr(), cfg.iterations());
+    }
+
+    /** Continues from a checkpoint of the same run: weights, optimiser moments, iteration and random state. */
+    public void resume(Checkpoint.Loaded ck) {
+        g.loadStateDict(ck.g());
+        d.loadStateDict(ck.d());
+        optG.load(ck.optG(), ck.optGSteps());
+        optD.load(ck.optD(), ck.optDSteps());
+        rng.setState(ck.rngState());
+        iteration = ck.iteration();
+    }
+
+    public Generator generator() {
+        return g;
+    }
+
+    public Discriminator discriminator() {
+        return d;
+    }
+
+    public int iteration() {
+        return iteration;
+    }
+
+    /** Trains until the configured iteration count, with progress lines, samples and checkpoints. */
+    public void run() throws IOException {
+        Files.createDirectories(out);
+        if (iteration == 0) {
+            // a fresh run starts a fresh loss log; a resumed one appends to it
+            Files.deleteIfExists(out.resolve("losses.csv"));
+        }
+        long start = System.nanoTime();
+        int first = iteration;
+        while (iteration < cfg.iterations()) {
+            Map<String, Float> losses = step();
+            for (Map.Entry<String, Float> e : losses.entrySet()) {
+                if (!Float.isFinite(e.getValue())) {
+                    throw new IllegalStateException("training diverged: " + e.getKey() + " is " + e.getValue()
+                            + " at iteration " + iteration + "; the last good checkpoint is "
+                            + out.resolve("checkpoint.safetensors"));
+                }
+            }
+            appendCsv(losses);
+            boolean last = iteration == cfg.iterations();
+            if (iteration % 10 == 0 || last || iteration == first + 1) {
+                double secs = (System.nanoTime() - start) / 1e9;
+                double rate = (iteration - first) / secs;
+                StringBuilder line = new StringBuilder(String.format("it %d/%d", iteration, cfg.iterations()));
+                losses.forEach((k, v) -> line.append(String.format("  %s %.4f", k, v)));
+                line.append(String.format("  %.2f it/s  ETA %s", rate, eta((cfg.iterations() - iteration) / rate)));
+                log.println(line);
+            }
+            if (iteration % cfg.sampleEvery() == 0 || last) {
+                writeSamples();
+                writePlot();
+            }
+            if (iteration % cfg.checkpointEvery() == 0 || last) {
+                Checkpoint.save(out.resolve("checkpoint.safetensors"), cfg, g, d, optG, optD, iteration, rng.state());
+            }
+        }
+    }
+
+    private static String eta(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
+    }
+
+    /** One training iteration; returns the losses computed in it. */
+    public Map<String, Float> step() {
+        Map<String, Float> losses = new LinkedHashMap<>();
+        float lr = schedule.at(iteration);
+        optG.setLr(lr);
+        optD.setLr(lr);
+
+        // 1. Prepare inputs: a random batch, horizontal flips, target labels = a permutation of the batch's labels.
+        int n = cfg.batch();
+        int[] labelOrg = new int[n];
+        Tensor xReal = sampleBatch(labelOrg);
+        int[] labelTrg = labelOrg.clone();
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = labelTrg[i];
+            labelTrg[i] = labelTrg[j];
+            labelTrg[j] = t;
+        }
+        Tensor cOrg = oneHot(labelOrg);
+        Tensor cTrg = oneHot(labelTrg);
+
+        // 2. Train the discriminator: real vs fake, classification of real images, gradient penalty.
+        d.zeroGrad();
+        Tensor[] outReal = d.forward(xReal);
+        Tensor dLossReal = outReal[0].mean().neg();
+        Tensor dLossCls = Losses.crossEntropy(outReal[1], labelOrg);
+        Tensor xFake;
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            xFake = g.forward(xReal, cTrg);
+        }
+        Tensor dLossFake = d.forward(xFake)[0].mean();
+        Tensor dLossGp = gradientPenalty(xReal, xFake);
+        Tensor dLoss = dLossReal.add(dLossFake).add(dLossCls.mul(cfg.lambdaCls())).add(dLossGp.mul(cfg.lambdaGp()));
+        dLoss.backward();
+        optD.step();
+        losses.put("D/real", dLossReal.item());
+        losses.put("D/fake", dLossFake.item());
+        losses.put("D/cls", dLossCls.item());
+        losses.put("D/gp", dLossGp.item());
+
+        // 3. Train the generator every n_critic iterations: fool D, be classified as the target, reconstruct.
+        if ((iteration + 1) % cfg.nCritic() == 0) {
+            g.zeroGrad();
+            Tensor xFakeG = g.forward(xReal, cTrg);
+            Tensor[] outFake = d.forward(xFakeG);
+            Tensor gLossFake = outFake[0].mean().neg();
+            Tensor gLossCls = Losses.crossEntropy(outFake[1], labelTrg);
+            Tensor xRec = g.forward(xFakeG, cOrg);
+            Tensor gLossRec = Losses.l1(xReal, xRec);
+            Tensor gLoss = gLossFake.add(gLossRec.mul(cfg.lambdaRec())).add(gLossCls.mul(cfg.lambdaCls()));
+            gLoss.backward();
+            optG.step();
+            d.zeroGrad();
+            losses.put("G/fake", gLossFake.item());
+            losses.put("G/rec", gLossRec.item());
+            losses.put("G/cls", gLossCls.item());
+        }
+        iteration++;
+        return losses;
+    }
+
+    /** mean over samples of (|| d sum(D_src(x_hat)) / d x_hat ||_2 - 1)^2, x_hat between real and fake. */
+    private Tensor gradientPenalty(Tensor xReal, Tensor xFake) {
+        int n = xReal.dim(0);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rng.nextFloat();
+        }
+        Tensor alpha = Tensor.of(a, n, 1, 1, 1);
+        Tensor xHat;
+        try (GradMode.Scope s = GradMode.noGrad()) {
+            xHat = alpha.mul(xReal).add(alpha.neg().add(1f).mul(xFake));
+        }
+        xHat.requiresGrad(true);
+        Tensor outSrc = d.forward(xHat)[0];
+        Tensor grad = Autograd.grad(new Tensor[] {outSrc.sum()}, new Tensor[] {xHat}, null, true)[0];
+        Tensor norm = grad.pow(2f).sum(new int[] {1, 2, 3}, false).sqrt();
+        return norm.add(-1f).pow(2f).mean();
+    }
+
+    private Tensor sampleBatch(int[] labels) {
+        int s = cfg.size();
+        int plane = s * s;
+        float[] x = new float[labels.length * 3 * plane];
+        for (int i = 0; i < labels.length; i++) {
+            int k = rng.nextInt(data.size());
+            labels[i] = data.label(k);
+            float[] img = data.image(k);
+            boolean flip = rng.nextFloat() < 0.5f;
+            int o = i * 3 * plane;
+            for (int c = 0; c < 3; c++) {
+                for (int yy = 0; yy < s; yy++) {
+                    for (int xx = 0; xx < s; xx++) {
+                        x[o + c * plane + yy * s + xx] = img[c * plane + yy * s + (flip ? s - 1 - xx : xx)];
+                    }
+                }
+            }
+        }
+        return Tensor.of(x, labels.length, 3, s, s);
+    }
+
+    static Tensor oneHot(int[] labels) {
+        float[] c = new float[labels.length * CLASSES];
+        for (int i = 0; i < labels.length; i++) {
+            c[i * CLASSES + labels[i]] = 1f;
+        }
+        return Tensor.of(c, labels.length, CLASSES);
+    }
+
+    private void appendCsv(Map<String, Float> losses) throws IOException {
+        Path csv = out.resolve("losses.csv");
+        boolean fresh = !Files.exists(csv);
+        try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            if (fresh) {
+                w.write("iteration,D/real,D/fake,D/cls,D/gp,G/fake,G/rec,G/cls\n");
+            }
+            StringBuilder b = new StringBuilder(Integer.toString(iteration));
+            for (String k : new String[] {"D/real", "D/fake", "D/cls", "D/gp", "G/fake", "G/rec", "G/cls"}) {
+                Float v = losses.get(k);
+                b.append(',').append(v == null ? "" : v.toString());
+            }
+            w.write(b.append('\n').toString());
+        }
+        for (Map.Entry<String, Float> e : losses.entrySet()) {
+            history.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((double) e.getValue());
+        }
+    }
+
+    private void writePlot() throws IOException {
+        List<String> names = new ArrayList<>();
+        List<double[]> series = new ArrayList<>();
+        for (String k : new String[] {"D/cls", "G/rec", "G/cls"}) {
+            if (history.containsKey(k)) {
+                names.add(k);
+                series.add(history.get(k).stream().mapToDouble(Double::doubleValue).toArray());
+            }
+        }
+        Pictures.writePng(Pictures.plot("SARGAN losses (per logged step)", names, series), out.resolve("losses.png"));
+    }
+
+    /** Rows: fixed inputs (one per expression, first identities); columns: the input, then all 7 targets. */
+    private void writeSamples() throws IOException {
+        int rows = Math.min(4, data.size());
+        int s = cfg.size();
+        java.awt.image.BufferedImage[][] tiles = new java.awt.image.BufferedImage[rows][CLASSES + 1];
+        try (GradMode.Scope sc = GradMode.noGrad()) {
+            for (int r = 0; r < rows; r++) {
+                int k = (int) ((long) r * data.size() / rows);
+                float[] img = data.image(k);
+                tiles[r][0] = Pictures.tile(img, 0, 3, s, s);
+                float[] batch = new float[CLASSES * img.length];
+                int[] targets = new int[CLASSES];
+                for (int e = 0; e < CLASSES; e++) {
+                    System.arraycopy(img, 0, batch, e * img.length, img.length);
+                    targets[e] = e;
+                }
+                float[] y = g.forward(Tensor.of(batch, CLASSES, 3, s, s), oneHot(targets)).toArray();
+                for (int e = 0; e < CLASSES; e++) {
+                    tiles[r][e + 1] = Pictures.tile(y, e * img.length, 3, s, s);
+                }
+            }
+        }
+        String[] titles = new String[CLASSES + 1];
+        titles[0] = "input";
+        for (Expression e : Expression.values()) {
+            titles[e.ordinal() + 1] = e.id();
+        }
+        Pictures.writePng(Pictures.grid(tiles, titles, Math.max(1, 96 / s)), out.resolve("samples.png"));
+    }
+}
