@@ -4,13 +4,21 @@ import java.io.PrintStream;
 import org.sargan.core.Backends;
 import org.sargan.core.cpu.Parallel;
 import org.sargan.core.cpu.SimdSupport;
+import org.sargan.model.Variant;
 
-/** {@code sargan info}: what this build runs on. */
+/** {@code sargan info}: what this build runs on; with {@code --model}, a summary of G and D. */
 final class Info {
     private Info() {
     }
 
-    static void print(PrintStream out) {
+    static void run(Options opts, PrintStream out) {
+        String model = opts.string("model", null);
+        int size = opts.integer("size", 128, 32, 1024);
+        int convDim = opts.integer("conv-dim", 64, 1, 1024);
+        if (model != null) {
+            ModelSummary.print(out, Variant.parse(model), size, convDim);
+            return;
+        }
         Package p = Info.class.getPackage();
         String version = p.getImplementationVersion() != null ? p.getImplementationVersion() : "development build";
         out.println("sargan " + version);

@@ -26,12 +26,24 @@ public final class Main {
         try {
             String[] optArgs = Arrays.copyOfRange(rest, 1, rest.length);
             switch (rest[0]) {
-                case "info" -> {
-                    Options.parse(optArgs);
-                    Info.print(out);
+                case "info" -> Info.run(Options.parse(optArgs, "model", "size", "conv-dim"), out);
+                case "demo" -> TrainCommand.demo(Options.parse(optArgs, "iters", "out", "lr"), out);
+                case "engine-demo" -> EngineDemo.run(Options.parse(optArgs, "steps", "out"), out);
+                case "train" -> TrainCommand.train(Options.parse(optArgs, "data", "size", "batch", "iters", "variant",
+                        "conv-dim", "lr", "lr-schedule", "out", "resume", "seed", "sample-every", "checkpoint-every",
+                        "classes"), out);
+                case "translate" -> TranslateCommand.translate(Options.parse(optArgs, "checkpoint", "input", "to",
+                        "out"), out);
+                case "export" -> TranslateCommand.export(Options.parse(optArgs, "checkpoint", "out"), out);
+                case "data" -> {
+                    if (optArgs.length == 0 || !optArgs[0].equals("synth")) {
+                        throw new UsageException("usage: sargan data synth --out DIR [--identities N] [--size S]");
+                    }
+                    DataCommand.synth(Options.parse(Arrays.copyOfRange(optArgs, 1, optArgs.length), "out",
+                            "identities", "size", "seed"), out);
                 }
-                case "demo" -> EngineDemo.run(Options.parse(optArgs, "steps", "out"), out);
-                default -> throw new UsageException("unknown command '" + rest[0] + "'; commands: info, demo");
+                default -> throw new UsageException("unknown command '" + rest[0]
+                        + "'; commands: demo, train, translate, export, data synth, info, engine-demo");
             }
             return 0;
         } catch (UsageException e) {
@@ -49,10 +61,18 @@ public final class Main {
     static String usage() {
         return """
                 usage: sargan <command> [options]
-                  info                 version, backend, threads, SIMD and CUDA status
-                  demo [--steps N] [--out DIR]
-                                       trains a small attention-gated conv net with this engine on generated
-                                       images (denoising), writes before/after pictures and the loss curve
+                  demo [--iters N] [--out DIR] [--lr X]
+                        render the built-in faces and train a small SARGAN on the CPU; writes samples.png,
+                        losses.png, losses.csv and checkpoint.safetensors
+                  train --data DIR [--size 128] [--batch 8] [--iters 200000] [--variant sargan|usgan|stargan]
+                        [--conv-dim 64] [--lr 1e-4] [--lr-schedule reference|linear] [--out DIR]
+                        [--resume CHECKPOINT] [--classes all|present] [--seed N]
+                  translate --checkpoint F --input IMG|DIR --to happy|...|all [--out DIR]
+                  export --checkpoint F --out G.safetensors     the generator alone, for inference
+                  data synth --out DIR [--identities 100] [--size 128]
+                  info [--model sargan|usgan|stargan --size 128]
+                  engine-demo [--steps N] [--out DIR]           the engine on a small denoising network
+                expressions: afraid, angry, disgusted, happy, neutral, sad, surprised
                 options: --debug (stack traces on errors)
                 """;
     }

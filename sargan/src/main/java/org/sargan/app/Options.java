@@ -28,6 +28,35 @@ final class Options {
         return o;
     }
 
+    /** A value the command cannot run without. */
+    String required(String name) {
+        String v = values.get(name);
+        if (v == null) {
+            throw new UsageException("missing --" + name);
+        }
+        return v;
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    float number(String name, float fallback) {
+        String v = string(name, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            float x = Float.parseFloat(v);
+            if (!(x > 0) || Float.isInfinite(x)) {
+                throw new UsageException("--" + name + " is " + v + ", expected a positive number");
+            }
+            return x;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--" + name + " is '" + v + "', expected a number");
+        }
+    }
+
     String string(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }

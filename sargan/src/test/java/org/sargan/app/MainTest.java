@@ -32,8 +32,19 @@ class MainTest {
     }
 
     @Test
-    void demoTrainsAndWritesPictures(@TempDir Path dir) throws Exception {
-        assertEquals(0, run("demo", "--steps", "3", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+    void demoTrainsOnBuiltInFacesAndWritesPictures(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("demo", "--iters", "2", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("it 2/2"), text);
+        assertTrue(ImageIO.read(dir.resolve("samples.png").toFile()).getWidth() > 100);
+        assertTrue(ImageIO.read(dir.resolve("losses.png").toFile()).getWidth() > 100);
+        assertTrue(java.nio.file.Files.size(dir.resolve("checkpoint.safetensors")) > 1000);
+    }
+
+    @Test
+    void engineDemoTrainsAndWritesPictures(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("engine-demo", "--steps", "3", "--out", dir.toString()),
+                err.toString(StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("step     3/3"), text);
         assertTrue(ImageIO.read(dir.resolve("samples.png").toFile()).getWidth() > 100);
@@ -46,12 +57,12 @@ class MainTest {
     @Test
     void mistakesAreOneLineWithNonZeroExit() {
         assertEquals(2, run("frobnicate"));
-        assertEquals(2, run("demo", "--steps", "many"));
-        assertEquals(2, run("demo", "--stpes", "3"));
+        assertEquals(2, run("demo", "--iters", "many"));
+        assertEquals(2, run("demo", "--itres", "3"));
         String[] lines = err.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(3, lines.length, String.join("\n", lines));
         assertTrue(lines[0].contains("unknown command 'frobnicate'"), lines[0]);
-        assertTrue(lines[1].contains("--steps is 'many', expected a whole number"), lines[1]);
-        assertTrue(lines[2].contains("unknown option --stpes"), lines[2]);
+        assertTrue(lines[1].contains("--iters is 'many', expected a whole number"), lines[1]);
+        assertTrue(lines[2].contains("unknown option --itres"), lines[2]);
     }
 }
