@@ -17,10 +17,7 @@ public final class Conv2d extends Layer {
     private final Parameter bias;
 
     public Conv2d(Random rng, int in, int out, int kernel, int stride, int pad, boolean bias, Padding padding) {
-        if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || pad < 0) {
-            throw new IllegalArgumentException("Conv2d: channels " + in + "->" + out + ", kernel " + kernel
-                    + ", stride " + stride + ", padding " + pad + " must be positive (padding >= 0)");
-        }
+        Init.checkConv("Conv2d", in, out, kernel, stride, pad);
         this.in = in;
         this.out = out;
         this.kernel = kernel;

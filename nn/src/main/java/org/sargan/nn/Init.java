@@ -16,4 +16,12 @@ public final class Init {
         float bound = (float) (1.0 / Math.sqrt(fanIn));
         return Tensor.uniform(rng, -bound, bound, shape);
     }
+
+    /** Shared argument check of the convolution layers. */
+    static void checkConv(String layer, int in, int out, int kernel, int stride, int pad) {
+        if (in <= 0 || out <= 0 || kernel <= 0 || stride <= 0 || pad < 0) {
+            throw new IllegalArgumentException(layer + ": channels " + in + "->" + out + ", kernel " + kernel
+                    + ", stride " + stride + ", padding " + pad + " must be positive (padding >= 0)");
+        }
+    }
 }

@@ -268,15 +268,26 @@ public final class Trainer {
         Pictures.writePng(Pictures.plot("SARGAN losses (per logged step)", names, series), out.resolve("losses.png"));
     }
 
-    /** Rows: fixed inputs (one per expression, first identities); columns: the input, then all 7 targets. */
+    /** Row r's input: spread over the data, preferring a neutral face so that the edits stand out. */
+    private int sampleIndex(int r, int rows) {
+        int start = (int) ((long) r * data.size() / rows);
+        int end = (int) ((long) (r + 1) * data.size() / rows);
+        for (int k = start; k < end; k++) {
+            if (data.label(k) == Expression.NEUTRAL.ordinal()) {
+                return k;
+            }
+        }
+        return start;
+    }
+
+    /** Rows: fixed inputs from across the data; columns: the input, then all 7 targets. */
     private void writeSamples() throws IOException {
         int rows = Math.min(4, data.size());
         int s = cfg.size();
         java.awt.image.BufferedImage[][] tiles = new java.awt.image.BufferedImage[rows][CLASSES + 1];
         try (GradMode.Scope sc = GradMode.noGrad()) {
             for (int r = 0; r < rows; r++) {
-                int k = (int) ((long) r * data.size() / rows);
-                float[] img = data.image(k);
+                float[] img = data.image(sampleIndex(r, rows));
                 tiles[r][0] = Pictures.tile(img, 0, 3, s, s);
                 float[] batch = new float[CLASSES * img.length];
                 int[] targets = new int[CLASSES];

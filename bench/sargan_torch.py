@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""SARGAN in PyTorch, the same architecture as the Java model (SARGAN.md), timed like ModelBenchmark:
+G forward, one D step (real, fake, gradient penalty, backward, Adam) and one D step plus one G step,
+at 128 px, batch 8, on the CPU. Also prints the parameter counts, which must match the Java model.
+
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py [--iters 3]
+"""
+import os
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class ConvLayer(nn.Module):
+    def __init__(self, cin, cout, scale="same", norm=True, relu=True):
+        super().__init__()
+        self.scale, self.relu = scale, relu
+        self.conv = nn.Conv2d(cin, cout, 3, 2 if scale == "down" else 1, 0, bias=not norm)
+        self.norm = nn.InstanceNorm2d(cout, affine=True) if norm else None
+
+    def forward(self, x):
+        if self.scale == "up":
+            x = F.interpolate(x, scale_factor=2, mode="nearest")
+        h = self.conv(F.pad(x, (1, 1, 1, 1), mode="reflect"))
+        if self.norm is not None:
+            h = self.norm(h)
+        return F.relu(h) if self.relu else h
+
+
+class Hourglass(nn.Module):
+    def __init__(self, depth, cin, mid):
+        super().__init__()
+        self.up1 = ConvLayer(cin, mid)
+        self.low1 = ConvLayer(cin, mid, "down")
+        self.low2 = Hourglass(depth - 1, mid, mid) if depth > 1 else ConvLayer(mid, mid)
+        self.up2 = ConvLayer(mid, mid, "up")
+
+    def forward(self, x):
+        return self.up1(x) + self.up2(self.low2(self.low1(x)))
+
+
+class SARB(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv1 = ConvLayer(c, c)
+        self.conv2 = ConvLayer(c, c, relu=False)
+        self.hourglass = Hourglass(2, c, 64)
+        self.attention = nn.Conv2d(64, 1, 3, 1, 0, bias=True)
+
+    def forward(self, x):
+        h = self.conv2(self.conv1(x))
+        m = torch.sigmoid(self.attention(F.pad(self.hourglass(h), (1, 1, 1, 1), mode="reflect")))
+        return x + h * m
+
+
+class Generator(nn.Module):
+    def __init__(self, c=64, classes=7):
+        super().__init__()
+        self.main = nn.Sequential(
+            nn.Conv2d(3 + classes, c, 7, 1, 3, bias=False), nn.InstanceNorm2d(c, affine=True), nn.ReLU(),
+            nn.Conv2d(c, 2 * c, 4, 2, 1, bias=False), nn.InstanceNorm2d(2 * c, affine=True), nn.ReLU(),
+            nn.Conv2d(2 * c, 4 * c, 4, 2, 1, bias=False), nn.InstanceNorm2d(4 * c, affine=True), nn.ReLU(),
+            SARB(4 * c),
+            nn.ConvTranspose2d(4 * c, 2 * c, 4, 2, 1, bias=False), nn.InstanceNorm2d(2 * c, affine=True), nn.ReLU(),
+            nn.ConvTranspose2d(2 * c, c, 4, 2, 1, bias=False), nn.InstanceNorm2d(c, affine=True), nn.ReLU(),
+            nn.Conv2d(c, 3, 7, 1, 3, bias=False), nn.Tanh())
+
+    def forward(self, x, c):
+        lab = c.view(c.size(0), c.size(1), 1, 1).expand(-1, -1, x.size(2), x.size(3))
+        return self.main(torch.cat([x, lab], dim=1)) + x
+
+
+class Discriminator(nn.Module):
+    def __init__(self, size=128, c=64, classes=7, layers=6):
+        super().__init__()
+        mods = [nn.Conv2d(3, c, 4, 2, 1), nn.LeakyReLU(0.01)]
+        for _ in range(1, layers):
+            mods += [nn.Conv2d(c, 2 * c, 4, 2, 1), nn.LeakyReLU(0.01)]
+            c *= 2
+        self.main = nn.Sequential(*mods)
+        self.conv1 = nn.Conv2d(c, 1, 3, 1, 1, bias=False)
+        self.conv2 = nn.Conv2d(c, classes, size >> layers, bias=False)
+
+    def forward(self, x):
+        h = self.main(x)
+        return self.conv1(h), self.conv2(h).view(x.size(0), -1)
+
+
+def timed(fn, iters):
+    fn()
+    times = []
+    for _ in range(iters):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return min(times)
+
+
+def main():
+    iters = int(sys.argv[sys.argv.index("--iters") + 1]) if "--iters" in sys.argv else 3
+    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
+    torch.manual_seed(1)
+    g, d = Generator(), Discriminator()
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; G {sum(p.numel() for p in g.parameters()):,}"
+          f" parameters, D {sum(p.numel() for p in d.parameters()):,}")
+    opt_g = torch.optim.Adam(g.parameters(), 1e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(d.parameters(), 1e-4, betas=(0.5, 0.999))
+    x = torch.rand(8, 3, 128, 128) * 2 - 1
+    label = torch.arange(8) % 7
+    c_org = F.one_hot(label, 7).float()
+    c_trg = F.one_hot(label[torch.randperm(8)], 7).float()
+
+    def g_forward():
+        with torch.no_grad():
+            g(x, c_trg)
+
+    def d_step():
+        out_src, out_cls = d(x)
+        loss = -out_src.mean() + F.cross_entropy(out_cls, label)
+        x_fake = g(x, c_trg).detach()
+        loss = loss + d(x_fake)[0].mean()
+        alpha = torch.rand(8, 1, 1, 1)
+        x_hat = (alpha * x + (1 - alpha) * x_fake).requires_grad_(True)
+        out = d(x_hat)[0]
+        grad = torch.autograd.grad(out, x_hat, torch.ones_like(out), create_graph=True, retain_graph=True)[0]
+        gp = ((grad.view(8, -1).norm(2, dim=1) - 1) ** 2).mean()
+        opt_d.zero_grad()
+        (loss + 10 * gp).backward()
+        opt_d.step()
+
+    def g_step():
+        x_fake = g(x, c_trg)
+        out_src, out_cls = d(x_fake)
+        x_rec = g(x_fake, c_org)
+        loss = -out_src.mean() + (x - x_rec).abs().mean() + F.cross_entropy(out_cls, label)
+        opt_g.zero_grad()
+        loss.backward()
+        opt_g.step()
+
+    def d_and_g():
+        d_step()
+        g_step()
+
+    rows = [("generatorForward", g_forward), ("dStep", d_step), ("dAndGStep", d_and_g)]
+    for name, fn in rows:
+        print(f"{name:18s} {timed(fn, iters):10.0f} ms (best of {iters})", flush=True)
+
+
+if __name__ == "__main__":
+    main()
