@@ -56,6 +56,16 @@ public abstract class Module {
         return n;
     }
 
+    /**
+     * Turns gradient recording for every parameter on or off: a frozen module still passes gradients through to its
+     * inputs but computes none for its own weights (the critic during a generator step).
+     */
+    public void setRequiresGrad(boolean value) {
+        for (Parameter p : namedParameters().values()) {
+            p.get().requiresGrad(value);
+        }
+    }
+
     /** Forgets all accumulated gradients. */
     public void zeroGrad() {
         for (Parameter p : namedParameters().values()) {

@@ -75,4 +75,17 @@ class ModuleTest {
         e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(wrong));
         assertTrue(e.getMessage().contains("'3.bias' has shape [3], the model expects [2]"), e.getMessage());
     }
+
+    @Test
+    void frozenModulePassesGradientsThroughButComputesNoneForItsWeights() {
+        Sequential m = small(3);
+        Tensor x = Tensor.uniform(new Random(4), -1, 1, 1, 3, 4, 4).requiresGrad(true);
+        m.setRequiresGrad(false);
+        m.forward(x).sum().backward();
+        assertTrue(x.grad() != null, "the input still gets its gradient");
+        assertTrue(m.namedParameters().values().stream().allMatch(p -> p.grad() == null), "no weight gradients");
+        m.setRequiresGrad(true);
+        m.forward(x).sum().backward();
+        assertTrue(m.namedParameters().values().stream().allMatch(p -> p.grad() != null));
+    }
 }

@@ -170,6 +170,8 @@ public final class Trainer {
         // 3. Train the generator every n_critic iterations: fool D, be classified as the target, reconstruct.
         if ((iteration + 1) % cfg.nCritic() == 0) {
             g.zeroGrad();
+            // D only passes gradients through to G's output here: its own weight gradients would be thrown away
+            d.setRequiresGrad(false);
             Tensor xFakeG = g.forward(xReal, cTrg);
             Tensor[] outFake = d.forward(xFakeG);
             Tensor gLossFake = outFake[0].mean().neg();
@@ -179,7 +181,7 @@ public final class Trainer {
             Tensor gLoss = gLossFake.add(gLossRec.mul(cfg.lambdaRec())).add(gLossCls.mul(cfg.lambdaCls()));
             gLoss.backward();
             optG.step();
-            d.zeroGrad();
+            d.setRequiresGrad(true);
             losses.put("G/fake", gLossFake.item());
             losses.put("G/rec", gLossRec.item());
             losses.put("G/cls", gLossCls.item());

@@ -42,6 +42,8 @@ class TrainerTest {
             m.values().forEach(v -> assertTrue(Float.isFinite(v), "loss " + m));
         }
         assertTrue(second.containsKey("G/rec"), "the generator trains every n_critic = 2 iterations");
+        assertTrue(t.discriminator().namedParameters().values().stream().allMatch(p -> p.get().requiresGrad()),
+                "the critic is trainable again after the generator step");
         assertNotEquals(first.get("D/real") + first.get("D/fake"), second.get("D/real") + second.get("D/fake"));
     }
 
