@@ -19,6 +19,9 @@ import org.sargan.viz.Pictures;
 
 /** {@code sargan translate} (images to other expressions) and {@code sargan export} (the generator alone). */
 final class TranslateCommand {
+    /** Images per generator pass. */
+    private static final int BATCH = 16;
+
     private TranslateCommand() {
     }
 
@@ -39,6 +42,10 @@ final class TranslateCommand {
         } else {
             throw new IllegalArgumentException("input " + input + " does not exist");
         }
+        // (image, target) pairs go through the generator in batches of up to BATCH
+        List<BufferedImage> batchImages = new ArrayList<>();
+        List<Expression> batchTargets = new ArrayList<>();
+        List<Path> batchNames = new ArrayList<>();
         int written = 0;
         int skipped = 0;
         for (Path f : files) {
@@ -47,21 +54,39 @@ final class TranslateCommand {
                 skipped++;
                 continue;
             }
-            BufferedImage[] in = new BufferedImage[targets.size()];
-            java.util.Arrays.fill(in, img);
-            BufferedImage[] res = editor.edit(in, targets.toArray(new Expression[0]));
-            String base = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-            for (int i = 0; i < res.length; i++) {
-                Pictures.writePng(res[i], dir.resolve(base + "_" + targets.get(i).id() + ".png"));
-                written++;
+            for (Expression t : targets) {
+                batchImages.add(img);
+                batchTargets.add(t);
+                String base = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+                batchNames.add(dir.resolve(base + "_" + t.id() + ".png"));
+                if (batchImages.size() == BATCH) {
+                    written += flush(editor, batchImages, batchTargets, batchNames);
+                }
             }
         }
+        written += flush(editor, batchImages, batchTargets, batchNames);
         if (written == 0) {
             throw new IllegalArgumentException("no readable image in " + input
                     + (skipped > 0 ? " (" + skipped + " unreadable files)" : ""));
         }
         out.printf("wrote %d images to %s%s%n", written, dir, skipped > 0 ? "; skipped " + skipped
                 + " unreadable files" : "");
+    }
+
+    private static int flush(ExpressionEditor editor, List<BufferedImage> images, List<Expression> targets,
+            List<Path> names) throws IOException {
+        if (images.isEmpty()) {
+            return 0;
+        }
+        BufferedImage[] res = editor.edit(images.toArray(new BufferedImage[0]), targets.toArray(new Expression[0]));
+        for (int i = 0; i < res.length; i++) {
+            Pictures.writePng(res[i], names.get(i));
+        }
+        int n = res.length;
+        images.clear();
+        targets.clear();
+        names.clear();
+        return n;
     }
 
     private static BufferedImage readImage(Path f) {

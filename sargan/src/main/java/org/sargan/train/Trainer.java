@@ -97,9 +97,10 @@ public final class Trainer {
             Map<String, Float> losses = step();
             for (Map.Entry<String, Float> e : losses.entrySet()) {
                 if (!Float.isFinite(e.getValue())) {
+                    Path ck = out.resolve("checkpoint.safetensors");
                     throw new IllegalStateException("training diverged: " + e.getKey() + " is " + e.getValue()
-                            + " at iteration " + iteration + "; the last good checkpoint is "
-                            + out.resolve("checkpoint.safetensors"));
+                            + " at iteration " + iteration + "; " + (Files.exists(ck) ? "the last good checkpoint is "
+                            + ck : "no checkpoint had been written yet"));
                 }
             }
             appendCsv(losses);

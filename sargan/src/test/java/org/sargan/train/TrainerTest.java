@@ -91,4 +91,23 @@ class TrainerTest {
             return g.pow(2f).sum(new int[] {1, 2, 3}, false).sqrt().add(-1f).pow(2f).mean();
         }, head.mul(20f));
     }
+
+    @Test
+    void divergenceStopsWithTheLossAndIterationKeepingTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+        TrainConfig good = new TrainConfig(32, 2, 2, Variant.SARGAN, 4, 4, 1e-4f, "reference", 1, 1f, 1f, 10f, 7, 1000, 1);
+        new Trainer(good, DATA, dir, quiet()).run();
+        // the same run continued with an absurd learning rate blows the weights up at once
+        TrainConfig bad = new TrainConfig(32, 2, 50, Variant.SARGAN, 4, 4, 1e30f, "reference", 1, 1f, 1f, 10f, 7, 1000,
+                1);
+        Trainer t = new Trainer(bad, DATA, dir, quiet());
+        t.resume(Checkpoint.load(dir.resolve("checkpoint.safetensors")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
+        assertTrue(e.getMessage().matches("training diverged: [DG]/\\w+ is (NaN|-?Infinity) at iteration \\d+; .*"),
+                e.getMessage());
+        int failedAt = Integer.parseInt(e.getMessage().replaceAll(".* at iteration (\\d+);.*", "$1"));
+        Checkpoint.Loaded ck = Checkpoint.load(dir.resolve("checkpoint.safetensors"));
+        assertTrue(e.getMessage().contains("the last good checkpoint is"), e.getMessage());
+        assertTrue(ck.iteration() == 2 && failedAt > 2, "checkpoint from iteration " + ck.iteration() + ", failure at "
+                + failedAt);
+    }
 }
