@@ -1,7 +1,6 @@
 package org.sargan.app;
 
 import java.awt.image.BufferedImage;
-import org.sargan.viz.Pictures;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -12,10 +11,13 @@ import org.sargan.core.Autograd;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Attention;
-import org.sargan.core.ops.Convolutions;
 import org.sargan.core.ops.Convolutions.Padding;
 import org.sargan.core.ops.Losses;
-import org.sargan.core.ops.Normalization;
+import org.sargan.nn.Adam;
+import org.sargan.nn.Conv2d;
+import org.sargan.nn.InstanceNorm2d;
+import org.sargan.nn.Module;
+import org.sargan.viz.Pictures;
 
 /**
  * {@code sargan demo}: the engine end to end on generated data, until the SARGAN model lands. A small network
@@ -34,32 +36,52 @@ final class EngineDemo {
     private EngineDemo() {
     }
 
-    /** The network's weights, in one array so the optimiser can walk them. */
-    private static final String[] NAMES = {"conv1.w", "in1.g", "in1.b", "conv2.w", "in2.g", "in2.b", "att.w", "att.b",
-        "out.w", "out.b"};
+    /** The small network: SARGAN's parts at toy size. */
+    private static final class Net extends Module {
+        private final Conv2d conv1;
+        private final InstanceNorm2d in1;
+        private final Conv2d conv2;
+        private final InstanceNorm2d in2;
+        private final Conv2d att;
+        private final Conv2d out;
+
+        Net(Random rng) {
+            conv1 = child("conv1", new Conv2d(rng, 3, WIDTH, 3, 1, 1, false, Padding.ZERO));
+            in1 = child("in1", new InstanceNorm2d(WIDTH));
+            conv2 = child("conv2", new Conv2d(rng, WIDTH, WIDTH, 3, 1, 1, false, Padding.REFLECT));
+            in2 = child("in2", new InstanceNorm2d(WIDTH));
+            att = child("att", new Conv2d(rng, WIDTH, 1, 3, 1, 1, true, Padding.REFLECT));
+            out = child("out", new Conv2d(rng, WIDTH, 3, 3, 1, 1, true, Padding.ZERO));
+        }
+
+        /** @return {output, attention map, residual (output minus input)} */
+        Tensor[] forward(Tensor x) {
+            Tensor f = in1.forward(conv1.forward(x)).relu();
+            Tensor h = in2.forward(conv2.forward(f));
+            Tensor z = att.forward(h);
+            Tensor r = out.forward(Attention.gate(f, h, z)).tanh();
+            return new Tensor[] {r.add(x), z.sigmoid(), r};
+        }
+    }
 
     static void run(Options opts, PrintStream out) throws IOException {
         int steps = opts.integer("steps", 300, 1, 1_000_000);
         Path dir = Path.of(opts.string("out", "runs/engine-demo"));
         Random rng = new Random(1);
-        Tensor[] p = init(rng);
-        Adam adam = new Adam(p.length, 3e-3f);
+        Net net = new Net(rng);
+        Adam adam = new Adam(net, 3e-3f, 0.9f, 0.999f);
         Batch eval = Batch.make(new Random(99), 4);
         List<Double> losses = new ArrayList<>();
         List<Double> penalties = new ArrayList<>();
-        out.printf("demo: denoising %dx%d images, batch %d, %d steps (engine check until the SARGAN model lands)%n",
-                SIZE, SIZE, BATCH, steps);
+        out.printf("engine demo: denoising %dx%d images, batch %d, %d steps%n", SIZE, SIZE, BATCH, steps);
         long start = System.nanoTime();
         for (int step = 1; step <= steps; step++) {
             Batch b = Batch.make(rng, BATCH);
-            for (Tensor t : p) {
-                t.zeroGrad();
-            }
-            Tensor[] y = forward(p, b.noisy);
-            Tensor loss = Losses.l1(y[0], b.clean);
-            Tensor penalty = penalty(p, b.noisy);
+            net.zeroGrad();
+            Tensor loss = Losses.l1(net.forward(b.noisy)[0], b.clean);
+            Tensor penalty = penalty(net, b.noisy);
             loss.add(penalty.mul(PENALTY_WEIGHT)).backward();
-            p = adam.step(p);
+            adam.step();
             losses.add((double) loss.item());
             penalties.add((double) penalty.item());
             if (step == 1 || step % 25 == 0 || step == steps) {
@@ -71,53 +93,24 @@ final class EngineDemo {
         float noiseL1 = Losses.l1(eval.noisy, eval.clean).item();
         float outL1;
         try (GradMode.Scope s = GradMode.noGrad()) {
-            Tensor[] y = forward(p, eval.noisy);
+            Tensor[] y = net.forward(eval.noisy);
             outL1 = Losses.l1(y[0], eval.clean).item();
             Pictures.writePng(samples(eval, y), dir.resolve("samples.png"));
         }
-        Pictures.writePng(Pictures.plot("demo losses", List.of("L1 to clean", "gradient penalty"),
+        Pictures.writePng(Pictures.plot("engine demo losses", List.of("L1 to clean", "gradient penalty"),
                 List.of(toArray(losses), toArray(penalties))), dir.resolve("loss.png"));
         out.printf("held-out L1 to the clean image: noisy input %.4f -> denoised %.4f%n", noiseL1, outL1);
         out.println("wrote " + dir.resolve("samples.png") + " (noisy | denoised | clean | attention map)");
         out.println("wrote " + dir.resolve("loss.png"));
     }
 
-    private static Tensor[] init(Random rng) {
-        Tensor[] p = {
-            uniformFan(rng, 3 * 9, WIDTH, 3, 3, 3), Tensor.ones(WIDTH), Tensor.zeros(WIDTH),
-            uniformFan(rng, WIDTH * 9, WIDTH, WIDTH, 3, 3), Tensor.ones(WIDTH), Tensor.zeros(WIDTH),
-            uniformFan(rng, WIDTH * 9, 1, WIDTH, 3, 3), uniformFan(rng, WIDTH * 9, 1),
-            uniformFan(rng, WIDTH * 9, 3, WIDTH, 3, 3), uniformFan(rng, WIDTH * 9, 3)};
-        for (Tensor t : p) {
-            t.requiresGrad(true);
-        }
-        return p;
-    }
-
-    /** PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
-    private static Tensor uniformFan(Random rng, int fanIn, int... shape) {
-        float b = (float) (1 / Math.sqrt(fanIn));
-        return Tensor.uniform(rng, -b, b, shape);
-    }
-
-    /** @return {output, attention map, residual (output minus input)} */
-    private static Tensor[] forward(Tensor[] p, Tensor x) {
-        Tensor f = Normalization.instanceNorm(Convolutions.conv2d(x, p[0], null, 1, 1), p[1], p[2], 1e-5f).relu();
-        Tensor h = Normalization.instanceNorm(Convolutions.conv2d(f, p[3], null, 1, 1, Padding.REFLECT), p[4], p[5],
-                1e-5f);
-        Tensor z = Convolutions.conv2d(h, p[6], p[7], 1, 1, Padding.REFLECT);
-        Tensor g = Attention.gate(f, h, z);
-        Tensor r = Convolutions.conv2d(g, p[8], p[9], 1, 1).tanh();
-        return new Tensor[] {r.add(x), z.sigmoid(), r};
-    }
-
     /**
      * The WGAN-GP penalty's form on the residual branch r: mean over samples of (|| d sum(r) / dx || - 1)^2. Its
      * gradient with respect to the weights needs the gradient of a gradient (double backward).
      */
-    private static Tensor penalty(Tensor[] p, Tensor noisy) {
+    private static Tensor penalty(Net net, Tensor noisy) {
         Tensor x = noisy.detach().requiresGrad(true);
-        Tensor r = forward(p, x)[2];
+        Tensor r = net.forward(x)[2];
         Tensor g = Autograd.grad(new Tensor[] {r.sum()}, new Tensor[] {x}, null, true)[0];
         return g.pow(2f).sum(new int[] {1, 2, 3}, false).sqrt().add(-1f).pow(2f).mean();
     }
@@ -179,42 +172,6 @@ final class EngineDemo {
             }
             int[] shape = {n, 3, SIZE, SIZE};
             return new Batch(Tensor.of(noisy, shape), Tensor.of(clean, shape));
-        }
-    }
-
-    /** Adam (Kingma and Ba) with PyTorch's bias correction, on immutable tensors: each step returns new leaves. */
-    private static final class Adam {
-        private final Tensor[] m;
-        private final Tensor[] v;
-        private final float lr;
-        private int t;
-
-        Adam(int n, float lr) {
-            this.m = new Tensor[n];
-            this.v = new Tensor[n];
-            this.lr = lr;
-        }
-
-        Tensor[] step(Tensor[] params) {
-            t++;
-            float b1 = 0.9f;
-            float b2 = 0.999f;
-            float c1 = 1 - (float) Math.pow(b1, t);
-            float c2 = 1 - (float) Math.pow(b2, t);
-            Tensor[] next = new Tensor[params.length];
-            try (GradMode.Scope s = GradMode.noGrad()) {
-                for (int i = 0; i < params.length; i++) {
-                    Tensor g = params[i].grad();
-                    if (g == null) {
-                        throw new IllegalStateException("demo: parameter " + NAMES[i] + " received no gradient");
-                    }
-                    m[i] = m[i] == null ? g.mul(1 - b1) : m[i].mul(b1).add(g.mul(1 - b1));
-                    v[i] = v[i] == null ? g.mul(g).mul(1 - b2) : v[i].mul(b2).add(g.mul(g).mul(1 - b2));
-                    Tensor update = m[i].mul(lr / c1).div(v[i].mul(1 / c2).sqrt().add(1e-8f));
-                    next[i] = params[i].sub(update).requiresGrad(true);
-                }
-            }
-            return next;
         }
     }
 }
