@@ -41,7 +41,8 @@ public final class Trainer {
     private final Adam optD;
     private final LrSchedule schedule;
     private final Rng rng;
-    private final Map<String, List<Double>> history = new LinkedHashMap<>();
+    /** Per loss: {iteration, value} pairs, for the plot. */
+    private final Map<String, List<double[]>> history = new LinkedHashMap<>();
     private int iteration;
 
     public Trainer(TrainConfig cfg, Dataset data, Path out, PrintStream log) {
@@ -255,20 +256,23 @@ public final class Trainer {
             w.write(b.append('\n').toString());
         }
         for (Map.Entry<String, Float> e : losses.entrySet()) {
-            history.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add((double) e.getValue());
+            history.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {iteration, e.getValue()});
         }
     }
 
     private void writePlot() throws IOException {
         List<String> names = new ArrayList<>();
+        List<double[]> xs = new ArrayList<>();
         List<double[]> series = new ArrayList<>();
         for (String k : new String[] {"D/cls", "G/rec", "G/cls"}) {
             if (history.containsKey(k)) {
                 names.add(k);
-                series.add(history.get(k).stream().mapToDouble(Double::doubleValue).toArray());
+                xs.add(history.get(k).stream().mapToDouble(p -> p[0]).toArray());
+                series.add(history.get(k).stream().mapToDouble(p -> p[1]).toArray());
             }
         }
-        Pictures.writePng(Pictures.plot("SARGAN losses (per logged step)", names, series), out.resolve("losses.png"));
+        Pictures.writePng(Pictures.plot("SARGAN losses since this run started", names, xs, series),
+                out.resolve("losses.png"));
     }
 
     /** Row r's input: spread over the data, preferring a neutral face so that the edits stand out. */

@@ -67,8 +67,21 @@ public final class Pictures {
         return out;
     }
 
-    /** A line plot of one or more named series against the step index. */
+    /** A line plot of one or more named series against the step index (1, 2, ...). */
     public static BufferedImage plot(String title, List<String> names, List<double[]> series) {
+        List<double[]> xs = new java.util.ArrayList<>();
+        for (double[] s : series) {
+            double[] x = new double[s.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i + 1;
+            }
+            xs.add(x);
+        }
+        return plot(title, names, xs, series);
+    }
+
+    /** A line plot of named series, each with its own x values (iterations), sharing both axes. */
+    public static BufferedImage plot(String title, List<String> names, List<double[]> xs, List<double[]> series) {
         int w = 640;
         int h = 360;
         int left = 60;
@@ -83,15 +96,17 @@ public final class Pictures {
         g.fillRect(0, 0, w, h);
         double lo = Double.MAX_VALUE;
         double hi = -Double.MAX_VALUE;
-        int n = 1;
-        for (double[] s : series) {
-            for (double v : s) {
+        double n = 1;
+        for (int k = 0; k < series.size(); k++) {
+            for (double v : series.get(k)) {
                 if (Double.isFinite(v)) {
                     lo = Math.min(lo, v);
                     hi = Math.max(hi, v);
                 }
             }
-            n = Math.max(n, s.length);
+            for (double x : xs.get(k)) {
+                n = Math.max(n, x);
+            }
         }
         // series of very different sizes (a loss and a penalty) share the axis on a log scale
         boolean log = lo > 0 && hi / lo > 100;
@@ -112,22 +127,23 @@ public final class Pictures {
         if (log) {
             g.drawString("(log scale)", 4, top + 24);
         }
-        g.drawString("step", w / 2, h - 12);
+        g.drawString("iteration", w / 2, h - 12);
         g.drawString("1", left, h - bottom + 14);
-        g.drawString(Integer.toString(n), w - right - 30, h - bottom + 14);
+        g.drawString(String.format("%.0f", n), w - right - 30, h - bottom + 14);
         g.setColor(Color.BLACK);
         g.drawString(title, left, 18);
         Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e)};
         g.setStroke(new BasicStroke(1.5f));
         for (int k = 0; k < series.size(); k++) {
             double[] s = series.get(k);
+            double[] x = xs.get(k);
             g.setColor(palette[k % palette.length]);
             g.drawString(names.get(k), w - right - 150, top + 16 + 14 * k);
             for (int i = 1; i < s.length; i++) {
                 double v0 = log ? Math.log10(s[i - 1]) : s[i - 1];
                 double v1 = log ? Math.log10(s[i]) : s[i];
-                int x0 = left + (int) ((double) (i - 1) / Math.max(1, n - 1) * (w - left - right));
-                int x1 = left + (int) ((double) i / Math.max(1, n - 1) * (w - left - right));
+                int x0 = left + (int) ((x[i - 1] - 1) / Math.max(1, n - 1) * (w - left - right));
+                int x1 = left + (int) ((x[i] - 1) / Math.max(1, n - 1) * (w - left - right));
                 int y0 = top + (int) ((hi - v0) / (hi - lo) * (h - top - bottom));
                 int y1 = top + (int) ((hi - v1) / (hi - lo) * (h - top - bottom));
                 g.drawLine(x0, y0, x1, y1);
