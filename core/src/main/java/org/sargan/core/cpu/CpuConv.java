@@ -99,6 +99,9 @@ final class CpuConv {
     }
 
     static float[] inputGrad(float[] gy, float[] wt, Geometry g) {
+        if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise()) {
+            return inputGradAsConv(gy, wt, g);
+        }
         float[] dx = new float[g.n() * g.cin() * g.inPixels()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
@@ -114,6 +117,28 @@ final class CpuConv {
             }
         }
         return dx;
+    }
+
+    /**
+     * For stride 1 the input gradient is itself a convolution: of dy with the kernel flipped in space and its
+     * channel roles swapped, padded by k - 1 - pad. Running it through the forward path avoids the dcols buffer and
+     * the scatter-add of col2im.
+     */
+    private static float[] inputGradAsConv(float[] gy, float[] wt, Geometry g) {
+        int k = g.kh();
+        float[] flipped = new float[wt.length];
+        for (int co = 0; co < g.cout(); co++) {
+            for (int ci = 0; ci < g.cin(); ci++) {
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        flipped[((ci * g.cout() + co) * k + ky) * k + kx] =
+                                wt[((co * g.cin() + ci) * k + (k - 1 - ky)) * k + (k - 1 - kx)];
+                    }
+                }
+            }
+        }
+        Geometry t = new Geometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
+        return forward(gy, flipped, t);
     }
 
     static float[] weightGrad(float[] x, float[] gy, Geometry g) {
