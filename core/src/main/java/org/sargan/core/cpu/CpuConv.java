@@ -143,22 +143,68 @@ final class CpuConv {
 
     static float[] weightGrad(float[] x, float[] gy, Geometry g) {
         float[] dw = new float[g.cout() * g.patch()];
-        float[] cols = g.isPointwise() ? null : new float[g.patch() * g.outPixels()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
+        int pixels = g.outPixels();
         for (int img = 0; img < g.n(); img++) {
-            float[] b = x;
-            int bOff = img * inSize;
-            if (cols != null) {
-                im2col(x, bOff, g, cols);
-                b = cols;
-                bOff = 0;
-            }
-            // cols^T (outPixels x patch): element (k, j) = cols[j * outPixels + k]
-            Gemm.sgemm(g.cout(), g.patch(), g.outPixels(), gy, img * outSize, g.outPixels(), 1, b, bOff, 1,
-                    g.outPixels(), dw, 0, g.patch(), img > 0);
+            // cols^T (outPixels x patch), packed straight from the image: no im2col buffer
+            Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, 1, pixels)
+                    : im2colTransposedPanels(x, img * inSize, g);
+            Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), pixels, gy, img * outSize, pixels, 1);
+            Gemm.multiply(a, g.patch(), b, dw, 0, g.patch(), img > 0);
         }
         return dw;
+    }
+
+    /**
+     * The transposed im2col matrix of one image (outPixels x patch) as GEMM panels: for each kernel tap of a panel,
+     * the run of output pixels is gathered from input rows (as im2col does) and spread into the panel's column.
+     */
+    static Gemm.BPanels im2colTransposedPanels(float[] x, int xOff, Geometry g) {
+        int khw = g.kh() * g.kw();
+        int wo = g.wo();
+        ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> new float[0]);
+        return (bp, pc, kc, jc, nc, nr) -> {
+            float[] run = runs.get();
+            if (run.length < kc) {
+                run = new float[kc];
+                runs.set(run);
+            }
+            for (int jr = 0; jr < nc; jr += nr) {
+                int nn = Math.min(nr, nc - jr);
+                int base = jr * kc;
+                for (int j = 0; j < nr; j++) {
+                    if (j >= nn) {
+                        for (int p = 0; p < kc; p++) {
+                            bp[base + p * nr + j] = 0f;
+                        }
+                        continue;
+                    }
+                    int tap = jc + jr + j;
+                    int ci = tap / khw;
+                    int ky = (tap % khw) / g.kw();
+                    int kx = tap % g.kw();
+                    int plane = xOff + ci * g.inPixels();
+                    // output pixels pc .. pc+kc of this tap, one output-row segment at a time
+                    for (int done = 0; done < kc;) {
+                        int pix = pc + done;
+                        int oy = pix / wo;
+                        int ox = pix - oy * wo;
+                        int len = Math.min(kc - done, wo - ox);
+                        int iy = oy * g.stride() - g.pad() + ky;
+                        if (iy < 0 || iy >= g.h()) {
+                            java.util.Arrays.fill(run, done, done + len, 0f);
+                        } else {
+                            rowTaps(x, plane + iy * g.w(), g, kx, ox, len, run, done);
+                        }
+                        done += len;
+                    }
+                    for (int p = 0; p < kc; p++) {
+                        bp[base + p * nr + j] = run[p];
+                    }
+                }
+            }
+        };
     }
 
     /** Row (ci, ky, kx) of cols holds, for every output pixel, the input pixel that kernel tap sees (0 off-image). */

@@ -147,6 +147,11 @@ public final class Gemm {
     /** {@code C = A * B} (or +=) with a pre-packed A; B (k x n) and C addressed as in {@link #sgemm}. */
     public static void multiply(PackedA a, int n, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc,
             boolean accumulate) {
+        multiply(a, n, strided(b, bOff, bRs, bCs), c, cOff, ldc, accumulate);
+    }
+
+    /** {@code C = A * B} (or +=), A pre-packed, B packed on demand, split over threads by rows or columns of C. */
+    public static void multiply(PackedA a, int n, BPanels b, float[] c, int cOff, int ldc, boolean accumulate) {
         int m = a.m;
         if (m <= 0 || n <= 0) {
             return;
@@ -159,7 +164,7 @@ public final class Gemm {
             }
             return;
         }
-        Block all = new Block(a, strided(b, bOff, bRs, bCs), c, cOff, ldc, accumulate);
+        Block all = new Block(a, b, c, cOff, ldc, accumulate);
         MicroKernel mk = a.mk;
         long flops = (long) m * n * a.k;
         if (flops < PARALLEL_MIN_FLOPS) {
