@@ -99,7 +99,9 @@ final class CpuConv {
     }
 
     static float[] inputGrad(float[] gy, float[] wt, Geometry g) {
-        if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise()) {
+        // the transposed convolution has cin output channels: with few of them (an image's 3 or 10) its GEMM is too
+        // thin, and the dcols + col2im route is faster
+        if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise() && g.cin() >= 16) {
             return inputGradAsConv(gy, wt, g);
         }
         float[] dx = new float[g.n() * g.cin() * g.inPixels()];
