@@ -47,7 +47,7 @@ public final class Tensor {
             throw new IllegalArgumentException("of: " + data.length + " values do not fill shape " + Shape.str(s)
                     + " (" + Shape.numel(s) + " elements)");
         }
-        return new Tensor(Backends.current().upload(data.clone()), s);
+        return new Tensor(Backends.current().upload(data), s);
     }
 
     public static Tensor scalar(float v) {
