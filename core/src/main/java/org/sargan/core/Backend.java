@@ -12,6 +12,11 @@ public interface Backend {
     /** Short name shown to users: "cpu", "cuda". */
     String name();
 
+    /** One line for {@code sargan info}: the device and which implementation paths are active. */
+    default String describe() {
+        return name();
+    }
+
     /** New zero-filled memory of {@code n} floats. */
     Storage allocate(int n);
 
@@ -97,4 +102,18 @@ public interface Backend {
 
     /** @return {dh, dz}; d identity is gy itself. */
     Tensor[] attentionGateGrad(Tensor gy, Tensor h, Tensor z);
+
+    // ---- optimiser ----
+
+    /**
+     * One fused Adam step (PyTorch's formula, in this order of float operations):
+     * m' = b1 m + (1 - b1) g; v' = b2 v + (1 - b2) g^2; p' = p - (m' / (sqrt(v') * invC2 + eps)) * lrOverC1,
+     * where lrOverC1 = lr / (1 - b1^t) and invC2 = 1 / sqrt(1 - b2^t).
+     *
+     * @param m the first moment, or null on the first step (then m = v = 0)
+     * @param v the second moment, or null on the first step
+     * @return {p', m', v'}
+     */
+    Tensor[] adamUpdate(Tensor p, Tensor g, Tensor m, Tensor v, float lrOverC1, float invC2, float beta1, float beta2,
+            float eps);
 }

@@ -121,6 +121,17 @@ public final class Tensor {
         return storage.backend().download(storage);
     }
 
+    /**
+     * This tensor's values on {@code target} (a copy through the host; the same tensor if it already lives there).
+     * The copy has no autograd history.
+     */
+    public Tensor to(Backend target) {
+        if (backend() == target) {
+            return this;
+        }
+        return new Tensor(target.upload(toArray()), shape);
+    }
+
     /** The single value of a one-element tensor. */
     public float item() {
         if (numel() != 1) {

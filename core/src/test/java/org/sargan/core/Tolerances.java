@@ -14,4 +14,11 @@ public final class Tolerances {
     /** Analytic vs finite-difference gradient: |a - n| <= FD_ABS + FD_REL * |n|. */
     public static final double FD_ABS = 2e-3;
     public static final double FD_REL = 2e-2;
+
+    /**
+     * CUDA against the CPU backend: |cuda - cpu| <= CUDA_VS_CPU_REL * |cpu| + CUDA_VS_CPU_OF_MAX * max|cpu|. The
+     * second term covers values that sums cancel to near zero (their error scales with the terms, not the result).
+     */
+    public static final double CUDA_VS_CPU_REL = 2e-4;
+    public static final double CUDA_VS_CPU_OF_MAX = 2e-5;
 }

@@ -1,7 +1,9 @@
 /**
- * The CUDA backend: JCuda driver API and hand-written kernels behind the same {@link org.sargan.core.Backend}
- * interface as the CPU reference. It registers itself through {@link org.sargan.core.BackendProvider} so that
- * {@code core} never depends on it. This module holds no backend yet; until it does, only the CPU backend is
- * discovered and {@code sargan info} says so.
+ * The CUDA backend: {@link org.sargan.kernels.CudaBackend} implements {@link org.sargan.core.Backend} with
+ * hand-written kernels ({@code src/main/cuda/*.cu}, compiled by nvcc during the build) launched through the
+ * JCuda driver API. Reading order: {@link org.sargan.kernels.CudaDriver} (finding a GPU, loading kernels),
+ * {@link org.sargan.kernels.DeviceMemory} (the caching allocator), {@link org.sargan.kernels.KernelArgs} and
+ * {@link org.sargan.kernels.LaunchShape} (what a launch is made of), {@link org.sargan.kernels.IndexPlan}
+ * (broadcasting on the device), then {@link org.sargan.kernels.CudaBackend}, one method per op.
  */
 package org.sargan.kernels;

@@ -55,13 +55,12 @@ public final class Adam {
                     continue;
                 }
                 String k = e.getKey();
-                Tensor mk = m.containsKey(k) ? m.get(k).mul(beta1).add(g.mul(1 - beta1)) : g.mul(1 - beta1);
-                Tensor vk = v.containsKey(k) ? v.get(k).mul(beta2).add(g.mul(g).mul(1 - beta2))
-                        : g.mul(g).mul(1 - beta2);
-                m.put(k, mk);
-                v.put(k, vk);
-                Tensor denom = vk.sqrt().mul(1 / c2).add(eps);
-                e.getValue().set(e.getValue().get().sub(mk.div(denom).mul(lr / c1)));
+                Tensor p = e.getValue().get();
+                // one fused kernel per parameter: reads p, g, m, v once, writes p, m, v once
+                Tensor[] r = p.backend().adamUpdate(p, g, m.get(k), v.get(k), lr / c1, 1 / c2, beta1, beta2, eps);
+                m.put(k, r[1]);
+                v.put(k, r[2]);
+                e.getValue().set(r[0]);
             }
         }
     }

@@ -232,4 +232,17 @@ public final class CpuBackend implements Backend {
         float[][] r = CpuFused.attentionGateGrad(data(gy), data(h), data(z), s[0], s[1], s[2] * s[3]);
         return new Tensor[] {wrap(r[0], s), wrap(r[1], z.shape())};
     }
+
+    @Override
+    public Tensor[] adamUpdate(Tensor p, Tensor g, Tensor m, Tensor v, float lrOverC1, float invC2, float beta1,
+            float beta2, float eps) {
+        float[][] r = CpuFused.adam(data(p), data(g), m == null ? null : data(m), v == null ? null : data(v),
+                lrOverC1, invC2, beta1, beta2, eps);
+        return new Tensor[] {wrap(r[0], p.shape()), wrap(r[1], p.shape()), wrap(r[2], p.shape())};
+    }
+
+    @Override
+    public String describe() {
+        return NAME + ": " + Parallel.threads() + " threads, GEMM " + SimdSupport.describe();
+    }
 }

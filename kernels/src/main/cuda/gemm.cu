@@ -1,0 +1,133 @@
+// SGEMM: C (M, N) = A' (M, K) * B' (K, N), row-major C, where A' and B' are read through strides so that one
+// kernel serves every transpose: A'(i, k) = A[i * sai + k * sak], B'(k, j) = B[k * sbk + j * sbj].
+// Convolutions reduce to this (im2col / col2im around it, see conv.cu).
+#include "common.cuh"
+
+// Version 1, the naive port: one thread per element of C. Kept as the readable reference and for tests.
+extern "C" __global__ void sgemm_kernel1(const float* __restrict__ A, const float* __restrict__ B,
+                                         float* __restrict__ C, int M, int N, int K, int sai, int sak, int sbk,
+                                         int sbj) {
+    GRID_STRIDE_LOOP(idx, M * N) {
+        int i = idx / N;
+        int j = idx % N;
+        float s = 0.0f;
+        for (int k = 0; k < K; k++) {
+            s += A[i * sai + k * sak] * B[k * sbk + j * sbj];
+        }
+        C[idx] = s;
+    }
+}
+
+// Version 2: a 128 x 128 tile of C per block of 256 threads, each thread owning an 8 x 8 register tile.
+// Per step of 8 along K the block stages A (128 x 8) and B (8 x 128) in shared memory: every value fetched
+// from global memory is used 128 times from shared memory and 8 times from registers, which is what turns a
+// memory-bound loop into an arithmetic-bound one. A thread's rows are ty + 16 r and its columns tx + 16 c
+// (not 8 consecutive ones) so that a warp's shared-memory reads fall into distinct banks and its stores to C
+// are 16 consecutive floats.
+//
+// Split K: blockIdx.z takes K range [z * kPerSplit, (z + 1) * kPerSplit) and writes its partial product to
+// C + z * M * N; sum_splits_kernel adds the slices. A thin product with a long K (a weight gradient: Cout x K
+// outputs, summed over every pixel of the batch) has too few tiles to fill the GPU without it.
+#define TM 128
+#define TN 128
+#define TK 8
+
+extern "C" __global__ void __launch_bounds__(256)
+sgemm_kernel2(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C, int M, int N,
+              int K, int kPerSplit, int sai, int sak, int sbk, int sbj) {
+    __shared__ float As[TK][TM];
+    __shared__ float Bs[TK][TN];
+    int tid = threadIdx.x;
+    int tx = tid % 16;
+    int ty = tid / 16;
+    int row0 = blockIdx.y * TM;
+    int col0 = blockIdx.x * TN;
+    float acc[8][8];
+#pragma unroll
+    for (int r = 0; r < 8; r++) {
+#pragma unroll
+        for (int c = 0; c < 8; c++) {
+            acc[r][c] = 0.0f;
+        }
+    }
+    int kBegin = blockIdx.z * kPerSplit;
+    int kEnd = min(K, kBegin + kPerSplit);
+    C += (size_t) blockIdx.z * M * N;
+    for (int k0 = kBegin; k0 < kEnd; k0 += TK) {
+        // Stage the tiles; 1024 values each, 4 per thread. The faster-varying index follows the operand's
+        // unit stride so that neighbouring threads read neighbouring addresses.
+#pragma unroll
+        for (int e = 0; e < 4; e++) {
+            int idx = tid + e * 256;
+            int i, k;
+            if (sak == 1) {
+                i = idx / TK;
+                k = idx % TK;
+            } else {
+                i = idx % TM;
+                k = idx / TM;
+            }
+            int gi = row0 + i;
+            int gk = k0 + k;
+            As[k][i] = (gi < M && gk < kEnd) ? A[gi * sai + gk * sak] : 0.0f;
+            int j, kb;
+            if (sbj == 1) {
+                j = idx % TN;
+                kb = idx / TN;
+            } else {
+                j = idx / TK;
+                kb = idx % TK;
+            }
+            int gj = col0 + j;
+            int gkb = k0 + kb;
+            Bs[kb][j] = (gj < N && gkb < kEnd) ? B[gkb * sbk + gj * sbj] : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int k = 0; k < TK; k++) {
+            float a[8], b[8];
+#pragma unroll
+            for (int r = 0; r < 8; r++) {
+                a[r] = As[k][ty + 16 * r];
+            }
+#pragma unroll
+            for (int c = 0; c < 8; c++) {
+                b[c] = Bs[k][tx + 16 * c];
+            }
+#pragma unroll
+            for (int r = 0; r < 8; r++) {
+#pragma unroll
+                for (int c = 0; c < 8; c++) {
+                    acc[r][c] += a[r] * b[c];
+                }
+            }
+        }
+        __syncthreads();  // the tiles are overwritten by the next step
+    }
+#pragma unroll
+    for (int r = 0; r < 8; r++) {
+        int gi = row0 + ty + 16 * r;
+        if (gi >= M) {
+            continue;
+        }
+#pragma unroll
+        for (int c = 0; c < 8; c++) {
+            int gj = col0 + tx + 16 * c;
+            if (gj < N) {
+                C[gi * N + gj] = acc[r][c];
+            }
+        }
+    }
+}
+
+// C[i] = sum over the splits of partial[s * MN + i], in split order (deterministic).
+extern "C" __global__ void sum_splits_kernel(const float* __restrict__ partial, float* __restrict__ C, int MN,
+                                             int splits) {
+    GRID_STRIDE_LOOP(i, MN) {
+        float s = 0.0f;
+        for (int z = 0; z < splits; z++) {
+            s += partial[(size_t) z * MN + i];
+        }
+        C[i] = s;
+    }
+}

@@ -1,0 +1,40 @@
+package org.sargan.kernels;
+
+import java.lang.ref.Cleaner;
+import jcuda.driver.CUdeviceptr;
+import org.sargan.core.Backend;
+import org.sargan.core.Storage;
+
+/**
+ * Device memory behind a tensor: a block of the caching allocator, returned to it when the tensor is garbage.
+ * The cleaner's action holds only the block and the allocator, never this object (or it would never be collected).
+ */
+final class CudaStorage implements Storage {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final CudaBackend backend;
+    private final DeviceMemory.Block<CUdeviceptr> block;
+    private final int size;
+
+    CudaStorage(CudaBackend backend, DeviceMemory.Block<CUdeviceptr> block, int size) {
+        this.backend = backend;
+        this.block = block;
+        this.size = size;
+        DeviceMemory<CUdeviceptr> memory = backend.memory();
+        CLEANER.register(this, () -> memory.release(block));
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    CUdeviceptr pointer() {
+        return block.handle();
+    }
+}
