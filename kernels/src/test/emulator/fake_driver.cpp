@@ -22,45 +22,130 @@
 namespace emu {
 dim3 thread_idx, block_idx, block_dim, grid_dim;
 
-std::map<std::string, Invoker>& registry() {
-    static std::map<std::string, Invoker> r;
+std::map<std::string, Kernel>& registry() {
+    static std::map<std::string, Kernel> r;
     return r;
 }
 
-Registrar::Registrar(const char* name, Invoker inv) { registry()[name] = std::move(inv); }
+Registrar::Registrar(const char* name, Invoker inv, bool barriers) {
+    registry()[name] = Kernel{std::move(inv), barriers};
+}
 
 // ---- fibers ----
+// Each thread of a block that uses barriers gets its own stack. On x86-64 a fiber switch is a few instructions
+// (save the callee-saved registers and the stack pointer, load the other's); elsewhere ucontext does it, which
+// also saves the signal mask with a system call per switch and is some 50 times slower.
 static const size_t STACK = 64 * 1024;
-static std::vector<ucontext_t> fibers;
 static std::vector<char> stacks;
 static std::vector<char> done;
-static ucontext_t scheduler;
 static int current;
 static const Invoker* running_kernel;
 static void** running_params;
+static bool in_fiber;
 
-void syncthreads() {
-    swapcontext(&fibers[current], &scheduler);  // back to the scheduler until every thread got here
-}
-
-static void fiber_main() {
+static void fiber_body() {
     (*running_kernel)(running_params);
     done[current] = 1;
-    // returning resumes uc_link = the scheduler
+}
+
+#if defined(__x86_64__)
+extern "C" void emu_switch(void** save_sp, void* load_sp);
+asm(R"(
+    .text
+    .globl emu_switch
+    .type emu_switch, @function
+emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size emu_switch, .-emu_switch
+)");
+
+static std::vector<void*> fiber_sp;
+static void* scheduler_sp;
+
+extern "C" void emu_fiber_entry() {
+    fiber_body();
+    void* dead;
+    emu_switch(&dead, scheduler_sp);  // never resumed
+}
+
+static void fiber_init(unsigned t) {
+    // a fresh stack that emu_switch "returns" into emu_fiber_entry from: six zero registers, then the address
+    uintptr_t top = (uintptr_t) &stacks[(t + 1) * STACK];
+    top &= ~(uintptr_t) 15;
+    void** sp = (void**) top;
+    *--sp = nullptr;                           // alignment: entry sees rsp = 8 mod 16, as after a call
+    *--sp = (void*) &emu_fiber_entry;
+    for (int r = 0; r < 6; r++) {
+        *--sp = nullptr;
+    }
+    fiber_sp[t] = sp;
+}
+static void fiber_resume(unsigned t) { emu_switch(&scheduler_sp, fiber_sp[t]); }
+static void fiber_yield() { emu_switch(&fiber_sp[current], scheduler_sp); }
+static void fibers_reserve(unsigned n) {
+    if (fiber_sp.size() < n) fiber_sp.resize(n);
+}
+#else
+static std::vector<ucontext_t> fibers;
+static ucontext_t scheduler;
+static void fiber_init(unsigned t) {
+    getcontext(&fibers[t]);
+    fibers[t].uc_stack.ss_sp = &stacks[t * STACK];
+    fibers[t].uc_stack.ss_size = STACK;
+    fibers[t].uc_link = &scheduler;
+    makecontext(&fibers[t], fiber_body, 0);
+}
+static void fiber_resume(unsigned t) { swapcontext(&scheduler, &fibers[t]); }
+static void fiber_yield() { swapcontext(&fibers[current], &scheduler); }
+static void fibers_reserve(unsigned n) {
+    if (fibers.size() < n) fibers.resize(n);
+}
+#endif
+
+void syncthreads() {
+    if (!in_fiber) {
+        std::fprintf(stderr, "emulator: __syncthreads in a kernel registered without barriers\n");
+        std::abort();
+    }
+    fiber_yield();  // back to the scheduler until every thread of the block got here
+}
+
+static void set_thread(unsigned t) {
+    thread_idx.x = t % block_dim.x;
+    thread_idx.y = (t / block_dim.x) % block_dim.y;
+    thread_idx.z = t / (block_dim.x * block_dim.y);
+}
+
+// A block of a kernel without barriers: its threads cannot observe each other's order, so run them in turn.
+static void run_block_plain(unsigned threads) {
+    for (unsigned t = 0; t < threads; t++) {
+        set_thread(t);
+        (*running_kernel)(running_params);
+    }
 }
 
 static void run_block(unsigned threads) {
-    if (fibers.size() < threads) {
-        fibers.resize(threads);
+    fibers_reserve(threads);
+    if (stacks.size() < threads * STACK) {
         stacks.resize(threads * STACK);
     }
     done.assign(threads, 0);
     for (unsigned t = 0; t < threads; t++) {
-        getcontext(&fibers[t]);
-        fibers[t].uc_stack.ss_sp = &stacks[t * STACK];
-        fibers[t].uc_stack.ss_size = STACK;
-        fibers[t].uc_link = &scheduler;
-        makecontext(&fibers[t], fiber_main, 0);
+        fiber_init(t);
     }
     unsigned alive = threads;
     while (alive > 0) {
@@ -70,10 +155,8 @@ static void run_block(unsigned threads) {
                 continue;
             }
             current = (int) t;
-            thread_idx.x = t % block_dim.x;
-            thread_idx.y = (t / block_dim.x) % block_dim.y;
-            thread_idx.z = t / (block_dim.x * block_dim.y);
-            swapcontext(&scheduler, &fibers[t]);
+            set_thread(t);
+            fiber_resume(t);
             if (done[t]) {
                 alive--;
             }
@@ -83,11 +166,12 @@ static void run_block(unsigned threads) {
 
 static std::mutex launch_lock;
 
-int launch(const Invoker& k, dim3 grid, dim3 block, void** params) {
+int launch(const Kernel& k, dim3 grid, dim3 block, void** params) {
     std::lock_guard<std::mutex> guard(launch_lock);
     grid_dim = grid;
     block_dim = block;
-    running_kernel = &k;
+    running_kernel = &k.invoke;
+    in_fiber = k.barriers;
     running_params = params;
     for (unsigned z = 0; z < grid.z; z++) {
         for (unsigned y = 0; y < grid.y; y++) {
@@ -95,7 +179,11 @@ int launch(const Invoker& k, dim3 grid, dim3 block, void** params) {
                 block_idx.x = x;
                 block_idx.y = y;
                 block_idx.z = z;
-                run_block(block.x * block.y * block.z);
+                if (k.barriers) {
+                    run_block(block.x * block.y * block.z);
+                } else {
+                    run_block_plain(block.x * block.y * block.z);
+                }
             }
         }
     }
@@ -116,7 +204,7 @@ enum {
 };
 struct Function {
     std::string name;
-    const emu::Invoker* invoker;
+    const emu::Kernel* kernel;
 };
 static int module_token;
 static int context_token;
@@ -165,7 +253,7 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
     }
     dim3 grid{gx, gy, gz};
     dim3 block{bx, by, bz};
-    return emu::launch(*static_cast<Function*>(f)->invoker, grid, block, params);
+    return emu::launch(*static_cast<Function*>(f)->kernel, grid, block, params);
 }
 
 CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {

@@ -23,12 +23,18 @@ final class Info {
         String version = p.getImplementationVersion() != null ? p.getImplementationVersion() : "development build";
         out.println("sargan " + version);
         out.println("java:      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
-        out.println("backend:   " + Backends.current().name() + " (choose with -Dsargan.backend=cpu|cuda|auto)");
+        out.println("backend:   " + Backends.current().describe() + " (choose with -Dsargan.backend=cpu|cuda|auto)");
         out.println("threads:   " + Parallel.threads() + " (set with -Dsargan.threads=N)");
         out.println("cpu gemm:  " + SimdSupport.describe());
         out.println("backends:  " + Backends.available());
         if (!Backends.available().contains("cuda")) {
-            out.println("cuda:      unavailable: this build has no CUDA backend (the kernels module holds none yet)");
+            out.println("cuda:      unavailable: this build has no CUDA backend on its class path");
+        } else {
+            try {
+                out.println("cuda:      " + Backends.select("cuda").describe());
+            } catch (IllegalStateException unavailable) {
+                out.println("cuda:      " + unavailable.getMessage());
+            }
         }
     }
 }
