@@ -89,29 +89,28 @@ class Discriminator(nn.Module):
         return self.conv1(h), self.conv2(h).view(x.size(0), -1)
 
 
-def timed(fn, iters):
-    fn()
-    times = []
-    for _ in range(iters):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return min(times)
+def layers_for(size):
+    """Discriminator.layersFor: halve while the side stays an even number >= 2 (6 at 128 px)."""
+    layers = 0
+    while size >> (layers + 1) >= 2 and (size >> (layers + 1)) << (layers + 1) == size:
+        layers += 1
+    return layers
 
 
-def main():
-    iters = int(sys.argv[sys.argv.index("--iters") + 1]) if "--iters" in sys.argv else 3
-    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
+def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=print):
+    """G forward, a D step, and a D step plus a G step, each timed `reps` times after one warm-up (the GPU is
+    synchronised around every call); returns {name: stat(times) in ms}."""
     torch.manual_seed(1)
-    g, d = Generator(), Discriminator()
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads; G {sum(p.numel() for p in g.parameters()):,}"
-          f" parameters, D {sum(p.numel() for p in d.parameters()):,}")
+    g = Generator(dim).to(device)
+    d = Discriminator(size, dim, layers=layers_for(size)).to(device)
+    log(f"PyTorch {torch.__version__} on {device}; G {sum(p.numel() for p in g.parameters()):,}"
+        f" parameters, D {sum(p.numel() for p in d.parameters()):,}")
     opt_g = torch.optim.Adam(g.parameters(), 1e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), 1e-4, betas=(0.5, 0.999))
-    x = torch.rand(8, 3, 128, 128) * 2 - 1
-    label = torch.arange(8) % 7
+    x = (torch.rand(batch, 3, size, size) * 2 - 1).to(device)
+    label = (torch.arange(batch) % 7).to(device)
     c_org = F.one_hot(label, 7).float()
-    c_trg = F.one_hot(label[torch.randperm(8)], 7).float()
+    c_trg = F.one_hot(label[torch.randperm(batch).to(device)], 7).float()
 
     def g_forward():
         with torch.no_grad():
@@ -122,11 +121,11 @@ def main():
         loss = -out_src.mean() + F.cross_entropy(out_cls, label)
         x_fake = g(x, c_trg).detach()
         loss = loss + d(x_fake)[0].mean()
-        alpha = torch.rand(8, 1, 1, 1)
+        alpha = torch.rand(batch, 1, 1, 1, device=device)
         x_hat = (alpha * x + (1 - alpha) * x_fake).requires_grad_(True)
         out = d(x_hat)[0]
         grad = torch.autograd.grad(out, x_hat, torch.ones_like(out), create_graph=True, retain_graph=True)[0]
-        gp = ((grad.view(8, -1).norm(2, dim=1) - 1) ** 2).mean()
+        gp = ((grad.view(batch, -1).norm(2, dim=1) - 1) ** 2).mean()
         opt_d.zero_grad()
         (loss + 10 * gp).backward()
         opt_d.step()
@@ -144,9 +143,30 @@ def main():
         d_step()
         g_step()
 
-    rows = [("generatorForward", g_forward), ("dStep", d_step), ("dAndGStep", d_and_g)]
-    for name, fn in rows:
-        print(f"{name:18s} {timed(fn, iters):10.0f} ms (best of {iters})", flush=True)
+    def sync():
+        if str(device).startswith("cuda"):
+            torch.cuda.synchronize()
+
+    results = {}
+    for name, fn in [("generatorForward", g_forward), ("dStep", d_step), ("dAndGStep", d_and_g)]:
+        fn()
+        sync()
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            fn()
+            sync()
+            times.append((time.perf_counter() - t) * 1e3)
+        results[name] = stat(times)
+    return results
+
+
+def main():
+    iters = int(sys.argv[sys.argv.index("--iters") + 1]) if "--iters" in sys.argv else 3
+    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
+    print(f"{torch.get_num_threads()} threads")
+    for name, ms in time_model("cpu", reps=iters).items():
+        print(f"{name:18s} {ms:10.0f} ms (best of {iters})", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
@@ -186,6 +187,17 @@ public final class CudaBackend implements Backend {
             Reference.reachabilityFence(s);
         }
         return host;
+    }
+
+    /** A device-to-device copy of x (cuMemcpyDtoD): the reference for "copy bandwidth" in the GPU check. */
+    public Tensor copy(Tensor x) {
+        String what = "copy " + Shape.str(x.shape());
+        Tensor y = emptyTensor(x.shape(), what);
+        if (x.numel() > 0) {
+            CudaException.check(cuMemcpyDtoD(storage(y, what).pointer(), storage(x, what).pointer(),
+                    (long) x.numel() * Sizeof.FLOAT), "cuMemcpyDtoD", what);
+        }
+        return y;
     }
 
     // ---- launching ----
