@@ -40,6 +40,7 @@ public final class CudaBackend implements Backend {
     /** Planes up to NORM_THREADS * NORM_PER_THREAD pixels take the single-read instance-norm kernels (norm.cu). */
     private static final int NORM_THREADS = 512;
     private static final int NORM_REGISTER_PIXELS = 512 * 32;
+    private static final String JCUDA_VERSION = "12.6.0";
 
     private final CudaDriver driver;
     private final DeviceMemory<CUdeviceptr> memory;
@@ -47,6 +48,9 @@ public final class CudaBackend implements Backend {
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
     /** sgemm_kernel1 (naive) instead of sgemm_kernel2: -Dsargan.cuda.gemm=naive, or tests. */
     private volatile boolean naiveGemm = "naive".equals(System.getProperty("sargan.cuda.gemm"));
+    /** cuBLAS where it loads and agrees with our kernel on a test product; else null and the reason. */
+    private Cublas cublas;
+    private String cublasReason;
 
     CudaBackend(CudaDriver driver) {
         this.driver = driver;
@@ -70,6 +74,56 @@ public final class CudaBackend implements Backend {
         }, gcEvery);
         // Grid-stride kernels: enough blocks for a few full waves on every multiprocessor.
         this.maxBlocks = driver.multiprocessors * 32;
+        String[] why = new String[1];
+        Cublas candidate = Cublas.open(why);
+        cublasReason = why[0];
+        if (candidate != null) {
+            cublasReason = selfCheck(candidate);
+            cublas = cublasReason == null ? candidate : null;
+        }
+    }
+
+    /**
+     * cuBLAS is used only after it reproduces our own kernel on small products with every transpose (null when it
+     * does; else why not). The reference GPU of this project has no CUDA 12 libraries, so this path is not measured
+     * there: the check keeps a mistake in it from reaching anyone's results.
+     */
+    private String selfCheck(Cublas candidate) {
+        java.util.Random r = new java.util.Random(7);
+        int m = 67;
+        int n = 45;
+        int k = 33;
+        float[] ha = new float[m * k];
+        float[] hb = new float[k * n];
+        for (int i = 0; i < ha.length; i++) {
+            ha[i] = (float) r.nextGaussian();
+        }
+        for (int i = 0; i < hb.length; i++) {
+            hb[i] = (float) r.nextGaussian();
+        }
+        CudaStorage a = (CudaStorage) upload(ha);
+        CudaStorage b = (CudaStorage) upload(hb);
+        for (int t = 0; t < 4; t++) {
+            boolean ta = (t & 1) != 0;
+            boolean tb = (t & 2) != 0;
+            int sai = ta ? 1 : k;
+            int sak = ta ? m : 1;
+            int sbk = tb ? 1 : n;
+            int sbj = tb ? k : 1;
+            CudaStorage ours = empty(m * n, "cublas check");
+            CudaStorage theirs = empty(m * n, "cublas check");
+            gemm(a, b, ours, m, n, k, sai, sak, sbk, sbj, "cublas check", null);
+            candidate.sgemm(a, b, theirs, m, n, k, sai, sak, sbk, sbj, "cublas check");
+            float[] x = download(ours);
+            float[] y = download(theirs);
+            for (int i = 0; i < x.length; i++) {
+                if (!(Math.abs(x[i] - y[i]) <= 1e-3f * (1 + Math.abs(x[i])))) {
+                    return "cuBLAS disagrees with sgemm_kernel2 (transposes " + ta + ", " + tb + ", element " + i
+                            + ": " + y[i] + " vs " + x[i] + "): not used";
+                }
+            }
+        }
+        return null;
     }
 
     /** The CUDA backend of this JVM, or IllegalStateException "CUDA unavailable: reason". */
@@ -96,8 +150,10 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String describe() {
-        return NAME + ": " + driver.describe() + ", GEMM " + (naiveGemm ? "sgemm_kernel1 (naive)"
-                : "sgemm_kernel2 (own tiled kernel)") + ", convolution im2col + own GEMM (no cuDNN bundled)";
+        String gemm = naiveGemm ? "sgemm_kernel1 (naive)" : cublas != null ? "cuBLAS (checked against sgemm_kernel2)"
+                : "sgemm_kernel2 (own tiled kernel; cuBLAS " + cublasReason + ")";
+        return NAME + ": " + driver.describe() + ", GEMM " + gemm + ", convolution im2col + GEMM (cuDNN not bundled:"
+                + " no jcudnn release matches jcuda " + JCUDA_VERSION + ")";
     }
 
     void useNaiveGemm(boolean naive) {
@@ -365,6 +421,7 @@ public final class CudaBackend implements Backend {
         Tensor loss = emptyTensor(new int[0], what);
         launch("cross_entropy_kernel", new LaunchShape(1, 1, 1, 256, 1, 1), new KernelArgs()
                 .ptr(storage(logits, what)).ptr(l).ptr(storage(loss, what)).i(logits.dim(0)).i(logits.dim(1)), what);
+        l.release();
         return loss;
     }
 
@@ -376,11 +433,19 @@ public final class CudaBackend implements Backend {
      */
     void gemm(CudaStorage a, CudaStorage b, CudaStorage c, int m, int n, int k, int sai, int sak, int sbk, int sbj,
             String what) {
+        gemm(a, b, c, m, n, k, sai, sak, sbk, sbj, what, naiveGemm ? null : cublas);
+    }
+
+    private void gemm(CudaStorage a, CudaStorage b, CudaStorage c, int m, int n, int k, int sai, int sak, int sbk,
+            int sbj, String what, Cublas blas) {
         if ((long) m * n == 0) {
             return;
         }
         if (k == 0) {
             CudaException.check(cuMemsetD32(c.pointer(), 0, (long) m * n), "cuMemsetD32", what);
+            return;
+        }
+        if (blas != null && blas.sgemm(a, b, c, m, n, k, sai, sak, sbk, sbj, what)) {
             return;
         }
         if (naiveGemm) {
@@ -402,7 +467,7 @@ public final class CudaBackend implements Backend {
                 .ptr(partial).i(m).i(n).i(k).i(kPerSplit).i(sai).i(sak).i(sbk).i(sbj), what);
         launch("sum_splits_kernel", linear((long) m * n), new KernelArgs().ptr(partial).ptr(c).i(m * n).i(splits),
                 what);
-        Reference.reachabilityFence(partial);
+        partial.release();
     }
 
     @Override
@@ -465,9 +530,11 @@ public final class CudaBackend implements Backend {
         CudaStorage cols = im2col(storage(x, what), g, what);
         CudaStorage yT = empty(g.cout() * g.p(), what);  // (Cout, N, Ho*Wo)
         gemm(storage(w, what), cols, yT, g.cout(), g.p(), g.k(), g.k(), 1, g.p(), 1, what);
-        Reference.reachabilityFence(cols);
-        return new Tensor(swap01(yT, g.cout(), g.n(), g.ho() * g.wo(), what),
+        cols.release();
+        Tensor y = new Tensor(swap01(yT, g.cout(), g.n(), g.ho() * g.wo(), what),
                 new int[] {g.n(), g.cout(), g.ho(), g.wo()});
+        yT.release();
+        return y;
     }
 
     @Override
@@ -481,8 +548,8 @@ public final class CudaBackend implements Backend {
         Tensor dx = emptyTensor(xShape, what);
         launch("col2im_kernel", linear(Shape.numel(xShape)), g.args(new KernelArgs().ptr(dcols).ptr(storage(dx,
                 what))), what);
-        Reference.reachabilityFence(gT);
-        Reference.reachabilityFence(dcols);
+        gT.release();
+        dcols.release();
         return dx;
     }
 
@@ -495,8 +562,8 @@ public final class CudaBackend implements Backend {
         Tensor dw = emptyTensor(wShape, what);
         // dW (Cout, K) = gT (Cout, P) * cols^T (P, K)
         gemm(gT, cols, storage(dw, what), g.cout(), g.k(), g.p(), g.p(), 1, 1, g.p(), what);
-        Reference.reachabilityFence(cols);
-        Reference.reachabilityFence(gT);
+        cols.release();
+        gT.release();
         return dw;
     }
 
@@ -663,6 +730,8 @@ public final class CudaBackend implements Backend {
                 what);
         launch("instnorm_param_grad_kernel", linear(s[1]), new KernelArgs().ptr(sumGy).ptr(sumGyXhat)
                 .ptr(storage(dgamma, what)).ptr(storage(dbeta, what)).i(s[0]).i(s[1]), what);
+        sumGy.release();
+        sumGyXhat.release();
         return new Tensor[] {dx, dgamma, dbeta};
     }
 

@@ -15,13 +15,23 @@ final class CudaStorage implements Storage {
     private final CudaBackend backend;
     private final DeviceMemory.Block<CUdeviceptr> block;
     private final int size;
+    private final Cleaner.Cleanable cleanable;
 
     CudaStorage(CudaBackend backend, DeviceMemory.Block<CUdeviceptr> block, int size) {
         this.backend = backend;
         this.block = block;
         this.size = size;
         DeviceMemory<CUdeviceptr> memory = backend.memory();
-        CLEANER.register(this, () -> memory.release(block));
+        this.cleanable = CLEANER.register(this, () -> memory.release(block));
+    }
+
+    /**
+     * Returns the block to the allocator now, for an op's own temporaries (im2col columns, split-K partials) that
+     * are dead once the op has enqueued its last kernel; the cleaner then has nothing left to do. Safe before the
+     * kernels ran: every later use of the block is enqueued behind them on the same stream.
+     */
+    void release() {
+        cleanable.clean();
     }
 
     @Override
