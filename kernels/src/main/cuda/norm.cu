@@ -9,8 +9,10 @@
 // as accurate as the CPU's double sums for the plane sizes of this model.
 #include "common.cuh"
 
-// Threads per plane, and values each thread keeps in registers: planes up to 512 * 32 = 16384 pixels (128 x 128)
-// are read from global memory exactly once; larger planes take the _big kernels, which re-read them.
+// At most 512 threads per plane, each keeping up to 32 values in registers: planes up to 512 * 32 = 16384 pixels
+// (128 x 128) are read from global memory exactly once; larger planes take the _big kernels, which re-read them.
+// The host sizes the block to the plane (a power of two from 64 to 512, about 8 values per thread), so that the
+// small planes of the SARB layers (32 x 32) do not spend their time in a 512-thread reduction.
 #define NORM_THREADS 512
 #define NORM_PER_THREAD 32
 
@@ -25,7 +27,7 @@ instnorm_fwd_kernel(const float* __restrict__ x, const float* __restrict__ gamma
     float s = 0.0f;
 #pragma unroll
     for (int e = 0; e < NORM_PER_THREAD; e++) {
-        int i = threadIdx.x + e * NORM_THREADS;
+        int i = threadIdx.x + e * blockDim.x;
         v[e] = i < HW ? xp[i] : 0.0f;
         s += v[e];
     }
@@ -33,7 +35,7 @@ instnorm_fwd_kernel(const float* __restrict__ x, const float* __restrict__ gamma
     float d2 = 0.0f;
 #pragma unroll
     for (int e = 0; e < NORM_PER_THREAD; e++) {
-        int i = threadIdx.x + e * NORM_THREADS;
+        int i = threadIdx.x + e * blockDim.x;
         float d = v[e] - mu;
         d2 += i < HW ? d * d : 0.0f;
     }
@@ -44,7 +46,7 @@ instnorm_fwd_kernel(const float* __restrict__ x, const float* __restrict__ gamma
     float* yp = y + (size_t) plane * HW;
 #pragma unroll
     for (int e = 0; e < NORM_PER_THREAD; e++) {
-        int i = threadIdx.x + e * NORM_THREADS;
+        int i = threadIdx.x + e * blockDim.x;
         if (i < HW) {
             yp[i] = v[e] * scale + shift;
         }
@@ -102,7 +104,7 @@ instnorm_bwd_kernel(const float* __restrict__ gy, const float* __restrict__ x, c
     float sg = 0.0f, sgx = 0.0f;
 #pragma unroll
     for (int e = 0; e < NORM_PER_THREAD; e++) {
-        int i = threadIdx.x + e * NORM_THREADS;
+        int i = threadIdx.x + e * blockDim.x;
         bool in = i < HW;
         g[e] = in ? gp[i] : 0.0f;
         xh[e] = in ? (xp[i] - mu) * r : 0.0f;
@@ -117,7 +119,7 @@ instnorm_bwd_kernel(const float* __restrict__ gy, const float* __restrict__ x, c
     float* dp = dx + (size_t) plane * HW;
 #pragma unroll
     for (int e = 0; e < NORM_PER_THREAD; e++) {
-        int i = threadIdx.x + e * NORM_THREADS;
+        int i = threadIdx.x + e * blockDim.x;
         if (i < HW) {
             dp[i] = k * (g[e] - mg - xh[e] * mgx);
         }

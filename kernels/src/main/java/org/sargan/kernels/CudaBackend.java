@@ -40,6 +40,12 @@ public final class CudaBackend implements Backend {
     /** Planes up to NORM_THREADS * NORM_PER_THREAD pixels take the single-read instance-norm kernels (norm.cu). */
     private static final int NORM_THREADS = 512;
     private static final int NORM_REGISTER_PIXELS = 512 * 32;
+
+    /** Threads per instance-norm plane: about 8 pixels each, a power of two in [64, 512] (norm.cu). */
+    static int normThreads(int hw) {
+        int want = Math.max(64, Math.min(NORM_THREADS, Integer.highestOneBit(Math.max(1, (hw + 7) / 8) - 1) << 1));
+        return hw > NORM_REGISTER_PIXELS ? NORM_THREADS : want;
+    }
     private static final String JCUDA_VERSION = "12.6.0";
 
     private final CudaDriver driver;
@@ -701,7 +707,7 @@ public final class CudaBackend implements Backend {
         Tensor rstd = emptyTensor(new int[] {s[0], s[1]}, what);
         if (planes > 0 && hw > 0) {
             launch(hw <= NORM_REGISTER_PIXELS ? "instnorm_fwd_kernel" : "instnorm_fwd_big_kernel",
-                    new LaunchShape(planes, 1, 1, NORM_THREADS, 1, 1), new KernelArgs().ptr(storage(x, what))
+                    new LaunchShape(planes, 1, 1, normThreads(hw), 1, 1), new KernelArgs().ptr(storage(x, what))
                             .ptr(storage(gamma, what)).ptr(storage(beta, what)).ptr(storage(y, what))
                             .ptr(storage(mean, what)).ptr(storage(rstd, what)).i(s[1]).i(hw).f(eps), what);
         }
@@ -724,7 +730,7 @@ public final class CudaBackend implements Backend {
         CudaStorage sumGy = empty(planes, what);
         CudaStorage sumGyXhat = empty(planes, what);
         launch(hw <= NORM_REGISTER_PIXELS ? "instnorm_bwd_kernel" : "instnorm_bwd_big_kernel",
-                new LaunchShape(planes, 1, 1, NORM_THREADS, 1, 1), new KernelArgs().ptr(storage(gy, what))
+                new LaunchShape(planes, 1, 1, normThreads(hw), 1, 1), new KernelArgs().ptr(storage(gy, what))
                         .ptr(storage(x, what)).ptr(storage(gamma, what)).ptr(storage(mean, what))
                         .ptr(storage(rstd, what)).ptr(storage(dx, what)).ptr(sumGy).ptr(sumGyXhat).i(s[1]).i(hw),
                 what);

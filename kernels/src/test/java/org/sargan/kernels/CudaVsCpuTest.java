@@ -301,6 +301,9 @@ class CudaVsCpuTest {
     void instanceNorm() {
         check("instance norm", t -> Normalization.instanceNorm(t[0], t[1], t[2], 1e-5f), new int[] {3, 5, 7, 9},
                 new int[] {5}, new int[] {5});
+        // 4100 pixels: 512 threads, 9 values each, the last register row partly empty
+        check("instance norm, 4100-pixel planes", t -> Normalization.instanceNorm(t[0], t[1], t[2], 1e-5f),
+                new int[] {2, 3, 41, 100}, new int[] {3}, new int[] {3});
         // a plane above 512 * 32 pixels takes the kernels that re-read the plane
         check("instance norm, large plane", t -> Normalization.instanceNorm(t[0], t[1], t[2], 1e-5f),
                 new int[] {1, 2, 131, 127}, new int[] {2}, new int[] {2});

@@ -42,6 +42,20 @@ class HostLogicTest {
     }
 
     @Test
+    void instanceNormBlocksFitThePlane() {
+        assertEquals(64, CudaBackend.normThreads(1), "at least two warps");
+        assertEquals(64, CudaBackend.normThreads(63));
+        assertEquals(128, CudaBackend.normThreads(1024), "32 x 32: 8 pixels per thread");
+        assertEquals(512, CudaBackend.normThreads(16384), "128 x 128: 32 pixels per thread, the register limit");
+        assertEquals(512, CudaBackend.normThreads(1 << 20), "beyond the registers: the re-reading kernels");
+        for (int hw = 1; hw <= 16384; hw += 97) {
+            int t = CudaBackend.normThreads(hw);
+            assertEquals(Integer.bitCount(t), 1, "a power of two: " + t);
+            assertTrue(t * 32 >= hw, "every pixel has a register slot: " + hw + " on " + t);
+        }
+    }
+
+    @Test
     void impossibleLaunchesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LaunchShape(1, 70000, 1, 32, 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
