@@ -31,9 +31,10 @@ elif command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -qE 'version "
   java=java
 fi
 if [[ -z "$java" ]]; then
-  mkdir -p "$carry/runtime"
-  [[ -x "$carry/runtime/jre/bin/java" ]] || tar -xzf "$carry/jre.tar.gz" -C "$carry/runtime"
-  java="$carry/runtime/jre/bin/java"
+  runtime=${TMPDIR:-/tmp}/sargan-jre  # unpacked outside device-carry/, which must stay small enough to carry
+  mkdir -p "$runtime"
+  [[ -x "$runtime/jre/bin/java" ]] || tar -xzf "$carry/jre.tar.gz" -C "$runtime"
+  java="$runtime/jre/bin/java"
 fi
 log "java: $("$java" -version 2>&1 | head -1)"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/[gpu] /'

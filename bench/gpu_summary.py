@@ -37,6 +37,8 @@ if not ours:
     print("  no Java results (see java.log)")
 print(f"{'measurement':46s} {'ours ms':>10s} {'ours rate':>16s} {'torch ms':>10s} {'torch rate':>16s} "
       f"{'ratio':>6s} {'% copy':>7s}")
+failed = [(n, r[3]) for n, r in ours.items() if r[0] == "failed"]
+ours = {n: r for n, r in ours.items() if r[0] != "failed"}
 names = list(ours) + [n for n in peer if n not in ours]
 below = []
 for name in names:
@@ -56,6 +58,8 @@ for name in names:
             below.append(f"{name}: {pct:.0f}%")
     print(f"{name:46s} {o[1] if o else float('nan'):10.3f} {rate(o):>16s} "
           f"{p[1] if p else float('nan'):10.3f} {rate(p):>16s} {ratio:>6s} {share:>7s}")
+for n, why in failed:
+    print(f"FAILED {n}: {why[:150]}")
 if copy > 0:
     fused = [n for n in ours if ("instance norm" in n or "attention gate" in n)]
     print(f"fused kernels at >= 70% of our copy bandwidth ({copy:.0f} GB/s): {len(fused) - len(below)} of "

@@ -64,8 +64,14 @@ public final class GpuCheck {
         Backends.use(cuda);
         System.out.println("device: " + cuda.describe());
         GpuCheck check = new GpuCheck(cuda, quick);
-        check.kernels();
-        check.model();
+        check.attempt("kernels", check::kernels);
+        check.attempt("model", () -> {
+            try {
+                check.model();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         System.out.println(cuda.memoryReport());
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
             w.println("group\tname\tms\tamount\tunit");
@@ -104,7 +110,28 @@ public final class GpuCheck {
         return best;
     }
 
+    /**
+     * Runs one measurement; a failure becomes a FAILED row with its message, and the check goes on (after a kernel
+     * fault the context may be unusable, and every later row then says so too).
+     */
+    private boolean attempt(String name, Runnable measurement) {
+        try {
+            measurement.run();
+            return true;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            String m = String.valueOf(e.getMessage()).replace('\t', ' ').replace('\n', ' ');
+            rows.add(new Row("failed", name, Double.NaN, 0, m));
+            System.out.printf(Locale.ROOT, "  %-44s FAILED: %s%n", name, m);
+            e.printStackTrace(System.out);
+            return false;
+        }
+    }
+
     private void bandwidth(String name, long bytes, Supplier<Object> op) {
+        attempt(name, () -> bandwidthUnchecked(name, bytes, op));
+    }
+
+    private void bandwidthUnchecked(String name, long bytes, Supplier<Object> op) {
         double ms = throughputMs(op);
         double gbs = bytes / (ms * 1e-3) / 1e9;
         rows.add(new Row("kernel", name, ms, gbs, "GB/s"));
@@ -112,6 +139,10 @@ public final class GpuCheck {
     }
 
     private void flops(String name, double flop, Supplier<Object> op) {
+        attempt(name, () -> flopsUnchecked(name, flop, op));
+    }
+
+    private void flopsUnchecked(String name, double flop, Supplier<Object> op) {
         double ms = throughputMs(op);
         double gf = flop / (ms * 1e-3) / 1e9;
         rows.add(new Row("kernel", name, ms, gf, "GFLOP/s"));
@@ -224,19 +255,22 @@ public final class GpuCheck {
             labels[i * 7 + i % 7] = 1;
         }
         Tensor c = Tensor.of(labels, batch, 7);
-        double fwd = medianMs(() -> {
+        attempt("generatorForward", () -> model("generatorForward", medianMs(() -> {
             try (GradMode.Scope s = GradMode.noGrad()) {
                 g.forward(x, c);
             }
-        }, reps);
-        model("generatorForward", fwd);
+        }, reps)));
         SyntheticDataset data = new SyntheticDataset(1, 2, size);
         Path tmp = Files.createTempDirectory("sargan-gpu-check");
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        Trainer dOnly = new Trainer(config(size, batch, dim, Integer.MAX_VALUE), data, tmp, quiet);
-        model("dStep", medianMs(dOnly::step, reps));
-        Trainer dAndG = new Trainer(config(size, batch, dim, 1), data, tmp, quiet);
-        model("dAndGStep", medianMs(dAndG::step, reps));
+        attempt("dStep", () -> {
+            Trainer dOnly = new Trainer(config(size, batch, dim, Integer.MAX_VALUE), data, tmp, quiet);
+            model("dStep", medianMs(dOnly::step, reps));
+        });
+        attempt("dAndGStep", () -> {
+            Trainer dAndG = new Trainer(config(size, batch, dim, 1), data, tmp, quiet);
+            model("dAndGStep", medianMs(dAndG::step, reps));
+        });
     }
 
     private static TrainConfig config(int size, int batch, int dim, int nCritic) {
