@@ -3,14 +3,17 @@
 #include "common.cuh"
 
 // Forward: one pass, reading identity, h and z once per element and writing y once. sigmoid(z) is recomputed
-// per channel: an exp costs less than the memory traffic of a stored map.
+// per channel: an exp costs less than the memory traffic of a stored map. A 2-D grid (y: planes, x: pixels) keeps
+// integer division out of the per-element loop.
 extern "C" __global__ void attention_gate_kernel(const float* __restrict__ id, const float* __restrict__ h,
                                                  const float* __restrict__ z, float* __restrict__ y, int C, int HW,
-                                                 int total) {
-    GRID_STRIDE_LOOP(i, total) {
-        int p = i % HW;
-        int n = i / (C * HW);
-        y[i] = id[i] + h[i] * sigmoidf(z[n * HW + p]);
+                                                 int planes) {
+    for (int plane = blockIdx.y; plane < planes; plane += gridDim.y) {
+        const float* zp = z + (size_t) (plane / C) * HW;
+        size_t base = (size_t) plane * HW;
+        for (int p = blockIdx.x * blockDim.x + threadIdx.x; p < HW; p += gridDim.x * blockDim.x) {
+            y[base + p] = id[base + p] + h[base + p] * sigmoidf(zp[p]);
+        }
     }
 }
 

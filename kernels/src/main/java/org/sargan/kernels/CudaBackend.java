@@ -748,9 +748,13 @@ public final class CudaBackend implements Backend {
         Tensor y = emptyTensor(s, what);
         int total = h.numel();
         if (total > 0) {
-            launch("attention_gate_kernel", linear(total), new KernelArgs().ptr(storage(identity, what))
-                    .ptr(storage(h, what)).ptr(storage(z, what)).ptr(storage(y, what)).i(s[1]).i(s[2] * s[3])
-                    .i(total), what);
+            int hw = s[2] * s[3];
+            int planes = s[0] * s[1];
+            LaunchShape grid = new LaunchShape(LaunchShape.ceilDiv(hw, LaunchShape.THREADS), Math.min(planes,
+                    LaunchShape.MAX_GRID_YZ), 1, LaunchShape.THREADS, 1, 1);
+            launch("attention_gate_kernel", grid, new KernelArgs().ptr(storage(identity, what))
+                    .ptr(storage(h, what)).ptr(storage(z, what)).ptr(storage(y, what)).i(s[1]).i(hw).i(planes),
+                    what);
         }
         return y;
     }
