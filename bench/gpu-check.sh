@@ -48,7 +48,7 @@ fi
 
 # --- 1. CUDA vs CPU (sync after every launch, so a fault names its op)
 log "1/4 CUDA-vs-CPU suite"
-timeout 180 "$java" "${jvm[@]}" -Dsargan.cuda.sync=true -jar "$carry"/junit-console.jar execute \
+timeout 120 "$java" "${jvm[@]}" -Dsargan.cuda.sync=true -jar "$carry"/junit-console.jar execute \
   --class-path "$cp" --select-class org.sargan.kernels.CudaVsCpuTest \
   --select-class org.sargan.train.CudaTrainingTest --details=tree --disable-banner \
   > "$out/suite.log" 2>&1
@@ -60,7 +60,7 @@ grep -E 'MethodSource|✘|AssertionFailed|differs' "$out/suite.log" | head -20
 
 # --- 2. our kernels and model
 log "2/4 GpuCheck.java"
-timeout 240 "$java" "${jvm[@]}" -cp "$cp" org.sargan.bench.GpuCheck $QUICK --tsv "$out/java.tsv" \
+timeout 200 "$java" "${jvm[@]}" -cp "$cp" org.sargan.bench.GpuCheck $QUICK --tsv "$out/java.tsv" \
   > "$out/java.log" 2>&1
 java_rc=$?
 cat "$out/java.log" | grep -v WARNING
@@ -70,7 +70,7 @@ log "GpuCheck exit $java_rc"
 if [[ -n "${EMULATOR:-}" ]]; then peer_device=cpu; else peer_device=cuda; fi
 log "3/4 PyTorch peer ($peer_device)"
 py=${PYTHON:-python3}
-timeout 180 "$py" bench/gpu_peer.py $QUICK --device "$peer_device" --tsv "$out/torch.tsv" > "$out/torch.log" 2>&1
+timeout 150 "$py" bench/gpu_peer.py $QUICK --device "$peer_device" --tsv "$out/torch.tsv" > "$out/torch.log" 2>&1
 peer_rc=$?
 cat "$out/torch.log"
 log "peer exit $peer_rc"
