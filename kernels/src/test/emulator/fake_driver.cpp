@@ -148,9 +148,12 @@ static void run_block(unsigned threads) {
         fiber_init(t);
     }
     unsigned alive = threads;
-    while (alive > 0) {
-        // one round: every thread runs to its next barrier (or its end)
-        for (unsigned t = 0; t < threads; t++) {
+    for (unsigned round = 0; alive > 0; round++) {
+        // one round: every thread runs to its next barrier (or its end); the order alternates between rounds, so
+        // a read of shared memory that a missing barrier leaves unprotected sees stale data whichever thread
+        // writes it
+        for (unsigned i = 0; i < threads; i++) {
+            unsigned t = round % 2 == 0 ? i : threads - 1 - i;
             if (done[t]) {
                 continue;
             }
