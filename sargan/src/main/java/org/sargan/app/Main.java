@@ -62,8 +62,9 @@ public final class Main {
         return """
                 usage: sargan <command> [options]
                   demo [--iters N] [--out DIR] [--lr X]
-                        render the built-in faces and train a small SARGAN (on the CPU unless -Dsargan.backend=cuda); writes samples.png,
-                        losses.png, losses.csv and checkpoint.safetensors
+                        render the built-in faces and train a small SARGAN (on the CPU, on the GPU with
+                        java -Dsargan.backend=cuda); writes samples.png, losses.png, losses.csv and
+                        checkpoint.safetensors
                   train --data DIR [--size 128] [--batch 8] [--iters 200000] [--variant sargan|usgan|stargan]
                         [--conv-dim 64] [--lr 1e-4] [--lr-schedule reference|linear] [--out DIR]
                         [--resume CHECKPOINT] [--classes all|present] [--seed N]
