@@ -72,21 +72,25 @@ extern "C" __global__ void copy_strided_kernel(const float* __restrict__ src, fl
 
 // sum_to, one block per output element: used when each output sums many elements (a bias gradient sums
 // N*H*W values per channel). kept.a / red.a are x's strides over the kept and the reduced dimensions.
+// When outputs are too few to fill the GPU the reduction is also split: block (o, s) sums the s-th slice of
+// `chunk` summands into y[s * nOut + o], and sum_splits_kernel (gemm.cu) adds the slices in order.
 extern "C" __global__ void sum_to_block_kernel(const float* __restrict__ x, float* __restrict__ y, int nOut,
-                                               int nRed, IndexPlan kept, IndexPlan red) {
+                                               int nRed, int chunk, IndexPlan kept, IndexPlan red) {
     __shared__ float buf[256];
+    int r0 = blockIdx.y * chunk;
+    int r1 = min(nRed, r0 + chunk);
     for (int o = blockIdx.x; o < nOut; o += gridDim.x) {
         int base, unused;
         plan_offsets(kept, o, &base, &unused);
         float s = 0.0f;
-        for (int r = threadIdx.x; r < nRed; r += blockDim.x) {
+        for (int r = r0 + threadIdx.x; r < r1; r += blockDim.x) {
             int off;
             plan_offsets(red, r, &off, &unused);
             s += x[base + off];
         }
         s = block_sum(s, buf);
         if (threadIdx.x == 0) {
-            y[o] = s;
+            y[(size_t) blockIdx.y * nOut + o] = s;
         }
     }
 }

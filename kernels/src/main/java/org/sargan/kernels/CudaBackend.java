@@ -394,15 +394,33 @@ public final class CudaBackend implements Backend {
         if (nRed == 0) {
             return new Tensor(allocate(nOut), shape);
         }
-        KernelArgs args = new KernelArgs().ptr(storage(x, what)).ptr(storage(y, what)).i(nOut).i(nRed)
-                .ints(kept.pack()).ints(red.pack());
         if (nRed <= 64 || (nOut >= 4096 && nRed <= 1024)) {
             // many outputs, few summands each: a thread per output reads neighbouring outputs' values together
-            launch("sum_to_thread_kernel", linear(nOut), args, what);
-        } else {
-            launch("sum_to_block_kernel", LaunchShape.perRow(nOut, 256, 65535), args, what);
+            launch("sum_to_thread_kernel", linear(nOut), new KernelArgs().ptr(storage(x, what)).ptr(storage(y, what))
+                    .i(nOut).i(nRed).ints(kept.pack()).ints(red.pack()), what);
+            return y;
+        }
+        int splits = sumSplits(nOut, nRed, driver.multiprocessors);
+        int chunk = (nRed + splits - 1) / splits;
+        CudaStorage partial = splits == 1 ? storage(y, what) : empty(splits * nOut, what + " partial sums");
+        launch("sum_to_block_kernel", new LaunchShape(Math.min(nOut, 65535), splits, 1, 256, 1, 1), new KernelArgs()
+                .ptr(storage(x, what)).ptr(partial).i(nOut).i(nRed).i(chunk).ints(kept.pack()).ints(red.pack()),
+                what);
+        if (splits > 1) {
+            launch("sum_splits_kernel", linear(nOut), new KernelArgs().ptr(partial).ptr(storage(y, what)).i(nOut)
+                    .i(splits), what);
+            partial.release();
         }
         return y;
+    }
+
+    /**
+     * Slices to cut a long reduction into when its outputs are too few to fill the GPU: about eight blocks per
+     * multiprocessor, each slice at least 4096 summands.
+     */
+    static int sumSplits(int nOut, int nRed, int multiprocessors) {
+        int wanted = 8 * multiprocessors / Math.max(1, nOut);
+        return Math.max(1, Math.min(Math.min(wanted, nRed / 4096), LaunchShape.MAX_GRID_YZ));
     }
 
     // ---- softmax and cross-entropy ----

@@ -225,6 +225,8 @@ class CudaVsCpuTest {
         // a long reduction per output (the block kernel) and a short one over many outputs (the thread kernel)
         check("sum (0, 2, 3) of (3, 70, 9, 11)", t -> Reductions.sum(t[0], new int[] {0, 2, 3}, true),
                 new int[] {3, 70, 9, 11});
+        check("sum (0, 2, 3) of (3, 2, 60, 50): a split reduction", t -> Reductions.sum(t[0], new int[] {0, 2, 3},
+                true), new int[] {3, 2, 60, 50});
         check("sum 0 of (5, 300)", t -> Reductions.sum(t[0], new int[] {0}, false), new int[] {5, 300});
         check("sum of everything", t -> Reductions.sum(t[0]), new int[] {17, 19});
         check("mean (1) of (4, 33, 5)", t -> Reductions.mean(t[0], new int[] {1}, false), new int[] {4, 33, 5});

@@ -56,6 +56,14 @@ class HostLogicTest {
     }
 
     @Test
+    void longReductionsWithFewOutputsAreSplit() {
+        assertEquals(16, CudaBackend.sumSplits(64, 131072, 132), "a bias gradient at 128 px: 8 blocks per SM");
+        assertEquals(1, CudaBackend.sumSplits(2048, 131072, 132), "enough outputs to fill the GPU");
+        assertEquals(1, CudaBackend.sumSplits(2, 4000, 132), "too few summands to be worth a second pass");
+        assertEquals(2, CudaBackend.sumSplits(2, 9000, 4), "at least 4096 summands per slice");
+    }
+
+    @Test
     void impossibleLaunchesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new LaunchShape(1, 70000, 1, 32, 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
