@@ -194,10 +194,17 @@ public final class GpuCheck {
             bandwidth("sum to bias grad " + shape, bytes,
                     () -> org.sargan.core.ops.Reductions.sumTo(a, new int[] {1, 64, 1, 1}));
         }
+        // the default kernel (the row PyTorch is compared with), then the other versions side by side
         for (int m : quick ? new int[] {64} : new int[] {1024, 4096}) {
             Tensor a = randn(m, m);
             Tensor b = randn(m, m);
             flops("sgemm " + m + "^3", 2.0 * m * m * m, () -> LinearAlgebra.matmul(a, b));
+            for (String kernel : m <= 1024 ? new String[] {"tiled", "naive"} : new String[] {"tiled"}) {
+                cuda.useGemmKernel(kernel);
+                flops("sgemm " + m + "^3 [" + CudaBackend.GEMM_KERNELS.get(kernel) + "]", 2.0 * m * m * m,
+                        () -> LinearAlgebra.matmul(a, b));
+            }
+            cuda.useGemmKernel("vector");
         }
         // SARGAN's layers at 128 px, batch 8 (forward, and the two backward products)
         Object[][] layers = {

@@ -52,8 +52,14 @@ public final class CudaBackend implements Backend {
     private final DeviceMemory<CUdeviceptr> memory;
     private final int maxBlocks;
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
-    /** sgemm_kernel1 (naive) instead of sgemm_kernel2: -Dsargan.cuda.gemm=naive, or tests. */
-    private volatile boolean naiveGemm = "naive".equals(System.getProperty("sargan.cuda.gemm"));
+    /**
+     * Our GEMM kernels by the name -Dsargan.cuda.gemm takes: "naive" (sgemm_kernel1), "tiled" (sgemm_kernel2),
+     * "vector" (sgemm_kernel3, the default). Naming one also keeps cuBLAS out.
+     */
+    public static final java.util.Map<String, String> GEMM_KERNELS = java.util.Map.of("naive", "sgemm_kernel1",
+            "tiled", "sgemm_kernel2", "vector", "sgemm_kernel3");
+    private volatile String gemmKernel = "vector";
+    private volatile boolean ownGemmChosen;
     /** cuBLAS where it loads and agrees with our kernel on a test product; else null and the reason. */
     private Cublas cublas;
     private String cublasReason;
@@ -80,6 +86,10 @@ public final class CudaBackend implements Backend {
         }, gcEvery);
         // Grid-stride kernels: enough blocks for a few full waves on every multiprocessor.
         this.maxBlocks = driver.multiprocessors * 32;
+        String chosen = System.getProperty("sargan.cuda.gemm");
+        if (chosen != null) {
+            useGemmKernel(chosen);
+        }
         String[] why = new String[1];
         Cublas candidate = Cublas.open(why);
         cublasReason = why[0];
@@ -124,7 +134,7 @@ public final class CudaBackend implements Backend {
             float[] y = download(theirs);
             for (int i = 0; i < x.length; i++) {
                 if (!(Math.abs(x[i] - y[i]) <= 1e-3f * (1 + Math.abs(x[i])))) {
-                    return "cuBLAS disagrees with sgemm_kernel2 (transposes " + ta + ", " + tb + ", element " + i
+                    return "cuBLAS disagrees with " + GEMM_KERNELS.get(gemmKernel) + " (transposes " + ta + ", " + tb + ", element " + i
                             + ": " + y[i] + " vs " + x[i] + "): not used";
                 }
             }
@@ -156,14 +166,21 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String describe() {
-        String gemm = naiveGemm ? "sgemm_kernel1 (naive)" : cublas != null ? "cuBLAS (checked against sgemm_kernel2)"
-                : "sgemm_kernel2 (own tiled kernel; cuBLAS " + cublasReason + ")";
+        String own = GEMM_KERNELS.get(gemmKernel) + " (" + gemmKernel + ")";
+        String gemm = ownGemmChosen ? own + ", chosen" : cublas != null ? "cuBLAS (checked against " + own + ")"
+                : own + "; cuBLAS " + cublasReason;
         return NAME + ": " + driver.describe() + ", GEMM " + gemm + ", convolution im2col + GEMM (cuDNN not bundled:"
                 + " no jcudnn release matches jcuda " + JCUDA_VERSION + ")";
     }
 
-    void useNaiveGemm(boolean naive) {
-        this.naiveGemm = naive;
+    /** Chooses our GEMM kernel by name (a key of {@link #GEMM_KERNELS}); cuBLAS then stays out. */
+    public void useGemmKernel(String name) {
+        if (!GEMM_KERNELS.containsKey(name)) {
+            throw new IllegalArgumentException("cuda: GEMM kernel '" + name + "' is unknown; expected one of "
+                    + new java.util.TreeSet<>(GEMM_KERNELS.keySet()));
+        }
+        this.gemmKernel = name;
+        this.ownGemmChosen = true;
     }
 
     DeviceMemory<CUdeviceptr> memory() {
@@ -457,7 +474,7 @@ public final class CudaBackend implements Backend {
      */
     void gemm(CudaStorage a, CudaStorage b, CudaStorage c, int m, int n, int k, int sai, int sak, int sbk, int sbj,
             String what) {
-        gemm(a, b, c, m, n, k, sai, sak, sbk, sbj, what, naiveGemm ? null : cublas);
+        gemm(a, b, c, m, n, k, sai, sak, sbk, sbj, what, ownGemmChosen ? null : cublas);
     }
 
     private void gemm(CudaStorage a, CudaStorage b, CudaStorage c, int m, int n, int k, int sai, int sak, int sbk,
@@ -472,14 +489,15 @@ public final class CudaBackend implements Backend {
         if (blas != null && blas.sgemm(a, b, c, m, n, k, sai, sak, sbk, sbj, what)) {
             return;
         }
-        if (naiveGemm) {
-            launch("sgemm_kernel1", linear((long) m * n), new KernelArgs().ptr(a).ptr(b).ptr(c).i(m).i(n).i(k)
+        String kernel = GEMM_KERNELS.get(gemmKernel);
+        if (kernel.equals("sgemm_kernel1")) {
+            launch(kernel, linear((long) m * n), new KernelArgs().ptr(a).ptr(b).ptr(c).i(m).i(n).i(k)
                     .i(sai).i(sak).i(sbk).i(sbj), what);
             return;
         }
         int splits = LaunchShape.splitK(m, n, k, TILE, TILE, driver.multiprocessors, MIN_SPLIT_K);
         if (splits == 1) {
-            launch("sgemm_kernel2", LaunchShape.tiles(m, n, TILE, TILE, 1, 256), new KernelArgs().ptr(a).ptr(b)
+            launch(kernel, LaunchShape.tiles(m, n, TILE, TILE, 1, 256), new KernelArgs().ptr(a).ptr(b)
                     .ptr(c).i(m).i(n).i(k).i(k).i(sai).i(sak).i(sbk).i(sbj), what);
             return;
         }
@@ -487,7 +505,7 @@ public final class CudaBackend implements Backend {
         kPerSplit = (kPerSplit + 7) / 8 * 8;  // whole K tiles per slice
         splits = (k + kPerSplit - 1) / kPerSplit;
         CudaStorage partial = empty(splits * m * n, what + " split-K partials");
-        launch("sgemm_kernel2", LaunchShape.tiles(m, n, TILE, TILE, splits, 256), new KernelArgs().ptr(a).ptr(b)
+        launch(kernel, LaunchShape.tiles(m, n, TILE, TILE, splits, 256), new KernelArgs().ptr(a).ptr(b)
                 .ptr(partial).i(m).i(n).i(k).i(kPerSplit).i(sai).i(sak).i(sbk).i(sbj), what);
         launch("sum_splits_kernel", linear((long) m * n), new KernelArgs().ptr(partial).ptr(c).i(m * n).i(splits),
                 what);

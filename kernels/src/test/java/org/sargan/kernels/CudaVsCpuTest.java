@@ -67,7 +67,7 @@ class CudaVsCpuTest {
     void restore() {
         Backends.use(CpuBackend.INSTANCE);
         if (cuda != null) {
-            cuda.useNaiveGemm(false);
+            cuda.useGemmKernel("vector");
         }
     }
 
@@ -237,34 +237,36 @@ class CudaVsCpuTest {
 
     // ---- GEMM and convolution ----
 
+    /** Every GEMM kernel, every transpose, odd sizes, several tiles, and a split K loop. */
     @Test
-    void matmulEveryTranspose() {
-        int m = 37;
-        int k = 53;
-        int n = 29;
-        for (boolean ta : new boolean[] {false, true}) {
-            for (boolean tb : new boolean[] {false, true}) {
-                int[] as = ta ? new int[] {k, m} : new int[] {m, k};
-                int[] bs = tb ? new int[] {n, k} : new int[] {k, n};
-                check("matmul ta=" + ta + " tb=" + tb, t -> LinearAlgebra.matmul(t[0], t[1], ta, tb), as, bs);
+    void matmulEveryKernelAndTranspose() {
+        for (String kernel : new java.util.TreeSet<>(CudaBackend.GEMM_KERNELS.keySet())) {
+            cuda.useGemmKernel(kernel);
+            int m = 37;
+            int k = 53;
+            int n = 29;
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    int[] as = ta ? new int[] {k, m} : new int[] {m, k};
+                    int[] bs = tb ? new int[] {n, k} : new int[] {k, n};
+                    check(kernel + " matmul ta=" + ta + " tb=" + tb, t -> LinearAlgebra.matmul(t[0], t[1], ta, tb),
+                            as, bs);
+                }
             }
+            check(kernel + " matmul 130 x 67 x 259 (several tiles, K not a multiple of 8)",
+                    t -> LinearAlgebra.matmul(t[0], t[1]), new int[] {130, 67}, new int[] {67, 259});
+            check(kernel + " matmul 131 x 20 x 132 (N a multiple of 4: vector stores)",
+                    t -> LinearAlgebra.matmul(t[0], t[1], true, false), new int[] {20, 131}, new int[] {20, 132});
+            // 5 x 7 outputs summed over 3001: one tile, so the K loop is split into slices
+            check(kernel + " matmul 5 x 3001 x 7 (split K)", t -> LinearAlgebra.matmul(t[0], t[1], false, true),
+                    new int[] {5, 3001}, new int[] {7, 3001});
         }
     }
 
     @Test
-    void matmulLargerThanOneTileAndSplitK() {
-        check("matmul 130 x 67 x 259 (several tiles, K not a multiple of 8)",
-                t -> LinearAlgebra.matmul(t[0], t[1]), new int[] {130, 67}, new int[] {67, 259});
-        // 5 x 7 outputs summed over 3001: one tile, so the K loop is split into slices
-        check("matmul 5 x 3001 x 7 (split K)", t -> LinearAlgebra.matmul(t[0], t[1], false, true),
-                new int[] {5, 3001}, new int[] {7, 3001});
-    }
-
-    @Test
-    void naiveGemmKernelAgrees() {
-        cuda.useNaiveGemm(true);
-        check("sgemm_kernel1 matmul", t -> LinearAlgebra.matmul(t[0], t[1], true, false), new int[] {13, 9},
-                new int[] {13, 11});
+    void unknownGemmKernelIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> cuda.useGemmKernel("fast"));
+        assertTrue(e.getMessage().contains("'fast'") && e.getMessage().contains("naive"), e.getMessage());
     }
 
     @Test
