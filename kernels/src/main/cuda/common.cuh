@@ -60,34 +60,35 @@ __device__ __forceinline__ float sigmoidf(float x) {
     return 1.0f / (1.0f + expf(-x));
 }
 
-// Sum of v over the block, returned to every thread. buf holds blockDim.x floats of shared memory.
-__device__ __forceinline__ float block_sum(float v, float* buf) {
+// Reduces v over the block with op (associative), returning the result to every thread. buf holds blockDim.x
+// floats of shared memory; a tree of halving strides, a barrier after each.
+template <class Op>
+__device__ __forceinline__ float block_reduce(float v, float* buf, Op op) {
     int t = threadIdx.x;
     buf[t] = v;
     __syncthreads();
     for (int s = blockDim.x / 2; s > 0; s >>= 1) {
         if (t < s) {
-            buf[t] += buf[t + s];
+            buf[t] = op(buf[t], buf[t + s]);
         }
         __syncthreads();
     }
-    float total = buf[0];
+    float r = buf[0];
     __syncthreads();  // buf is reused by the next reduction
-    return total;
+    return r;
 }
 
-// Maximum of v over the block, returned to every thread.
+struct AddOp {
+    __device__ float operator()(float a, float b) const { return a + b; }
+};
+struct MaxOp {
+    __device__ float operator()(float a, float b) const { return fmaxf(a, b); }
+};
+
+__device__ __forceinline__ float block_sum(float v, float* buf) {
+    return block_reduce(v, buf, AddOp());
+}
+
 __device__ __forceinline__ float block_max(float v, float* buf) {
-    int t = threadIdx.x;
-    buf[t] = v;
-    __syncthreads();
-    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (t < s) {
-            buf[t] = fmaxf(buf[t], buf[t + s]);
-        }
-        __syncthreads();
-    }
-    float m = buf[0];
-    __syncthreads();
-    return m;
+    return block_reduce(v, buf, MaxOp());
 }

@@ -32,6 +32,40 @@ extern "C" __global__ void sgemm_kernel1(const float* __restrict__ A, const floa
 #define TN 128
 #define TK 8
 
+// Stages the A (128 x 8) and B (8 x 128) tiles of the K step at k0 in shared memory (zeros outside the matrices
+// and beyond kEnd): 1024 values each, 4 per thread of the 256. The faster-varying index follows the operand's
+// unit stride so that neighbouring threads read neighbouring addresses. Shared by versions 2 and 3.
+__device__ __forceinline__ void stage_tiles(const float* __restrict__ A, const float* __restrict__ B,
+                                            float (*As)[TM], float (*Bs)[TN], int M, int N, int row0, int col0,
+                                            int k0, int kEnd, int sai, int sak, int sbk, int sbj) {
+#pragma unroll
+    for (int e = 0; e < 4; e++) {
+        int idx = threadIdx.x + e * 256;
+        int i, k;
+        if (sak == 1) {
+            i = idx / TK;
+            k = idx % TK;
+        } else {
+            i = idx % TM;
+            k = idx / TM;
+        }
+        int gi = row0 + i;
+        int gk = k0 + k;
+        As[k][i] = (gi < M && gk < kEnd) ? A[gi * sai + gk * sak] : 0.0f;
+        int j, kb;
+        if (sbj == 1) {
+            j = idx % TN;
+            kb = idx / TN;
+        } else {
+            j = idx / TK;
+            kb = idx % TK;
+        }
+        int gj = col0 + j;
+        int gkb = k0 + kb;
+        Bs[kb][j] = (gj < N && gkb < kEnd) ? B[gkb * sbk + gj * sbj] : 0.0f;
+    }
+}
+
 extern "C" __global__ void __launch_bounds__(256)
 sgemm_kernel2(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C, int M, int N,
               int K, int kPerSplit, int sai, int sak, int sbk, int sbj) {
@@ -54,34 +88,7 @@ sgemm_kernel2(const float* __restrict__ A, const float* __restrict__ B, float* _
     int kEnd = min(K, kBegin + kPerSplit);
     C += (size_t) blockIdx.z * M * N;
     for (int k0 = kBegin; k0 < kEnd; k0 += TK) {
-        // Stage the tiles; 1024 values each, 4 per thread. The faster-varying index follows the operand's
-        // unit stride so that neighbouring threads read neighbouring addresses.
-#pragma unroll
-        for (int e = 0; e < 4; e++) {
-            int idx = tid + e * 256;
-            int i, k;
-            if (sak == 1) {
-                i = idx / TK;
-                k = idx % TK;
-            } else {
-                i = idx % TM;
-                k = idx / TM;
-            }
-            int gi = row0 + i;
-            int gk = k0 + k;
-            As[k][i] = (gi < M && gk < kEnd) ? A[gi * sai + gk * sak] : 0.0f;
-            int j, kb;
-            if (sbj == 1) {
-                j = idx % TN;
-                kb = idx / TN;
-            } else {
-                j = idx / TK;
-                kb = idx % TK;
-            }
-            int gj = col0 + j;
-            int gkb = k0 + kb;
-            Bs[kb][j] = (gj < N && gkb < kEnd) ? B[gkb * sbk + gj * sbj] : 0.0f;
-        }
+        stage_tiles(A, B, As, Bs, M, N, row0, col0, k0, kEnd, sai, sak, sbk, sbj);
         __syncthreads();
 #pragma unroll
         for (int k = 0; k < TK; k++) {
@@ -147,32 +154,7 @@ sgemm_kernel3(const float* __restrict__ A, const float* __restrict__ B, float* _
     int kEnd = min(K, kBegin + kPerSplit);
     C += (size_t) blockIdx.z * M * N;
     for (int k0 = kBegin; k0 < kEnd; k0 += TK) {
-#pragma unroll
-        for (int e = 0; e < 4; e++) {
-            int idx = tid + e * 256;
-            int i, k;
-            if (sak == 1) {
-                i = idx / TK;
-                k = idx % TK;
-            } else {
-                i = idx % TM;
-                k = idx / TM;
-            }
-            int gi = row0 + i;
-            int gk = k0 + k;
-            As[k][i] = (gi < M && gk < kEnd) ? A[gi * sai + gk * sak] : 0.0f;
-            int j, kb;
-            if (sbj == 1) {
-                j = idx % TN;
-                kb = idx / TN;
-            } else {
-                j = idx / TK;
-                kb = idx % TK;
-            }
-            int gj = col0 + j;
-            int gkb = k0 + kb;
-            Bs[kb][j] = (gj < N && gkb < kEnd) ? B[gkb * sbk + gj * sbj] : 0.0f;
-        }
+        stage_tiles(A, B, As, Bs, M, N, row0, col0, k0, kEnd, sai, sak, sbk, sbj);
         __syncthreads();
 #pragma unroll
         for (int k = 0; k < TK; k++) {

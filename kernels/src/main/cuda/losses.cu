@@ -4,22 +4,28 @@
 
 #define ROW_THREADS 256
 
-// One block per row: max, sum of exp(x - max), then write; the max keeps exp from overflowing.
+// log(sum_j exp(xr[j])) over a row of k values, returned to every thread of the block; the maximum is subtracted
+// first so that exp cannot overflow.
+__device__ __forceinline__ float row_log_sum_exp(const float* __restrict__ xr, int k, float* buf) {
+    float m = -INFINITY;
+    for (int j = threadIdx.x; j < k; j += blockDim.x) {
+        m = fmaxf(m, xr[j]);
+    }
+    m = block_max(m, buf);
+    float s = 0.0f;
+    for (int j = threadIdx.x; j < k; j += blockDim.x) {
+        s += expf(xr[j] - m);
+    }
+    return logf(block_sum(s, buf)) + m;
+}
+
+// One block per row: the row's log-sum-exp, then y = exp(x - lse).
 extern "C" __global__ void __launch_bounds__(ROW_THREADS)
 softmax_kernel(const float* __restrict__ x, float* __restrict__ y, int rows, int k) {
     __shared__ float buf[ROW_THREADS];
     for (int r = blockIdx.x; r < rows; r += gridDim.x) {
         const float* xr = x + (size_t) r * k;
-        float m = -INFINITY;
-        for (int j = threadIdx.x; j < k; j += blockDim.x) {
-            m = fmaxf(m, xr[j]);
-        }
-        m = block_max(m, buf);
-        float s = 0.0f;
-        for (int j = threadIdx.x; j < k; j += blockDim.x) {
-            s += expf(xr[j] - m);
-        }
-        float lse = logf(block_sum(s, buf)) + m;
+        float lse = row_log_sum_exp(xr, k, buf);
         for (int j = threadIdx.x; j < k; j += blockDim.x) {
             y[(size_t) r * k + j] = expf(xr[j] - lse);
         }
@@ -34,17 +40,7 @@ cross_entropy_kernel(const float* __restrict__ x, const int* __restrict__ labels
     float total = 0.0f;
     for (int r = 0; r < rows; r++) {
         const float* xr = x + (size_t) r * k;
-        float m = -INFINITY;
-        for (int j = threadIdx.x; j < k; j += blockDim.x) {
-            m = fmaxf(m, xr[j]);
-        }
-        m = block_max(m, buf);
-        float s = 0.0f;
-        for (int j = threadIdx.x; j < k; j += blockDim.x) {
-            s += expf(xr[j] - m);
-        }
-        s = block_sum(s, buf);
-        total += logf(s) + m - xr[labels[r]];
+        total += row_log_sum_exp(xr, k, buf) - xr[labels[r]];
     }
     if (threadIdx.x == 0) {
         *loss = total / rows;

@@ -26,17 +26,7 @@ unit="$out/all_kernels.cpp"
   echo '#include "cuda_shim.h"'
   for cu in "$cuda"/*.cu; do echo "#include \"$cu\""; done
   echo '#include "emu_registry.h"'
-  for n in $names; do
-    # The text from this kernel's name to the next extern "C": if it mentions a barrier (directly or through a
-    # block reduction), the kernel's threads run as fibers; otherwise as plain calls, one after another, which is
-    # far faster. Text that belongs to a later helper can only make the answer "fibers", the safe side.
-    body=$(cat "$cuda"/*.cu | tr '\n' ' ' | sed -E 's/__launch_bounds__\([^)]*\)//g' \
-      | awk -v n="$n" '{ i = index($0, " " n "("); if (i) { rest = substr($0, i); j = index(substr(rest, 2), "extern \"C\"");
-          print (j ? substr(rest, 1, j) : rest) } }')
-    barriers=0
-    if grep -qE '__syncthreads|block_sum|block_max' <<<"$body"; then barriers=1; fi
-    echo "static emu::Registrar reg_$n(\"$n\", emu::make_invoker(&$n), $barriers);"
-  done
+  for n in $names; do echo "static emu::Registrar reg_$n(\"$n\", emu::make_invoker(&$n));"; done
 } > "$unit"
 echo "[emulator] g++: $(echo $names | wc -w) kernels -> $lib"
 "$cxx" -std=c++17 -O2 -g -fPIC -shared -w -Wl,--no-undefined -I "$here" -I "$cuda" \

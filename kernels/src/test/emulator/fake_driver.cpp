@@ -27,8 +27,8 @@ std::map<std::string, Kernel>& registry() {
     return r;
 }
 
-Registrar::Registrar(const char* name, Invoker inv, bool barriers) {
-    registry()[name] = Kernel{std::move(inv), barriers};
+Registrar::Registrar(const char* name, Invoker inv) {
+    registry()[name] = Kernel{name, std::move(inv)};
 }
 
 // ---- fibers ----
@@ -41,7 +41,10 @@ static std::vector<char> done;
 static int current;
 static const Invoker* running_kernel;
 static void** running_params;
-static bool in_fiber;
+static bool in_fiber;          // the running block's threads are fibers
+static long barriers_met;      // __syncthreads calls in the running launch
+static const char* running_name;
+static unsigned running_block;
 
 static void fiber_body() {
     (*running_kernel)(running_params);
@@ -118,9 +121,11 @@ static void fibers_reserve(unsigned n) {
 
 void syncthreads() {
     if (!in_fiber) {
-        std::fprintf(stderr, "emulator: __syncthreads in a kernel registered without barriers\n");
+        std::fprintf(stderr, "emulator: kernel %s reached __syncthreads in block %u but not in block 0, so its"
+                     " blocks were run without fibers\n", running_name, running_block);
         std::abort();
     }
+    barriers_met++;
     fiber_yield();  // back to the scheduler until every thread of the block got here
 }
 
@@ -169,23 +174,31 @@ static void run_block(unsigned threads) {
 
 static std::mutex launch_lock;
 
+// Block 0 always runs as fibers. If its threads never met at a barrier, the kernel has none (every kernel here
+// reaches its barriers in every block that has work, and block 0 always has), so the other blocks run as plain
+// calls, one thread after another, which is far faster; should one of them reach a barrier after all, the
+// emulator stops with a message rather than compute something wrong.
 int launch(const Kernel& k, dim3 grid, dim3 block, void** params) {
     std::lock_guard<std::mutex> guard(launch_lock);
     grid_dim = grid;
     block_dim = block;
     running_kernel = &k.invoke;
-    in_fiber = k.barriers;
+    running_name = k.name.c_str();
     running_params = params;
+    barriers_met = 0;
+    unsigned threads = block.x * block.y * block.z;
     for (unsigned z = 0; z < grid.z; z++) {
         for (unsigned y = 0; y < grid.y; y++) {
             for (unsigned x = 0; x < grid.x; x++) {
                 block_idx.x = x;
                 block_idx.y = y;
                 block_idx.z = z;
-                if (k.barriers) {
-                    run_block(block.x * block.y * block.z);
+                running_block = x + grid.x * (y + grid.y * z);
+                in_fiber = running_block == 0 || barriers_met > 0;
+                if (in_fiber) {
+                    run_block(threads);
                 } else {
-                    run_block_plain(block.x * block.y * block.z);
+                    run_block_plain(threads);
                 }
             }
         }

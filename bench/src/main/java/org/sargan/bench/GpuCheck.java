@@ -127,26 +127,22 @@ public final class GpuCheck {
         }
     }
 
-    private void bandwidth(String name, long bytes, Supplier<Object> op) {
-        attempt(name, () -> bandwidthUnchecked(name, bytes, op));
+    /** Times op and records its rate: {@code amount} (bytes or FLOP) per second, in GB/s or GFLOP/s. */
+    private void rate(String name, double amount, String unit, Supplier<Object> op) {
+        attempt(name, () -> {
+            double ms = throughputMs(op);
+            double perSecond = amount / (ms * 1e-3) / 1e9;
+            rows.add(new Row("kernel", name, ms, perSecond, unit));
+            System.out.printf(Locale.ROOT, "  %-44s %9.3f ms %9.1f %s%n", name, ms, perSecond, unit);
+        });
     }
 
-    private void bandwidthUnchecked(String name, long bytes, Supplier<Object> op) {
-        double ms = throughputMs(op);
-        double gbs = bytes / (ms * 1e-3) / 1e9;
-        rows.add(new Row("kernel", name, ms, gbs, "GB/s"));
-        System.out.printf(Locale.ROOT, "  %-44s %9.3f ms %9.1f GB/s%n", name, ms, gbs);
+    private void bandwidth(String name, long bytes, Supplier<Object> op) {
+        rate(name, bytes, "GB/s", op);
     }
 
     private void flops(String name, double flop, Supplier<Object> op) {
-        attempt(name, () -> flopsUnchecked(name, flop, op));
-    }
-
-    private void flopsUnchecked(String name, double flop, Supplier<Object> op) {
-        double ms = throughputMs(op);
-        double gf = flop / (ms * 1e-3) / 1e9;
-        rows.add(new Row("kernel", name, ms, gf, "GFLOP/s"));
-        System.out.printf(Locale.ROOT, "  %-44s %9.3f ms %9.1f GFLOP/s%n", name, ms, gf);
+        rate(name, flop, "GFLOP/s", op);
     }
 
     private void kernels() {

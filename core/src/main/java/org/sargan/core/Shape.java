@@ -143,4 +143,22 @@ public final class Shape {
         }
         return s;
     }
+
+    /** Elements after dimension {@code dim}: the contiguous run that a slice along dim moves together. */
+    public static int inner(int[] shape, int dim) {
+        int v = 1;
+        for (int i = dim + 1; i < shape.length; i++) {
+            v *= shape[i];
+        }
+        return v;
+    }
+
+    /** Elements before dimension {@code dim}: how many such runs there are. */
+    public static int outer(int[] shape, int dim) {
+        int v = 1;
+        for (int i = 0; i < dim; i++) {
+            v *= shape[i];
+        }
+        return v;
+    }
 }

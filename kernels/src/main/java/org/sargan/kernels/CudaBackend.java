@@ -16,6 +16,7 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import org.sargan.core.Backend;
 import org.sargan.core.Binary;
+import org.sargan.core.ConvGeometry;
 import org.sargan.core.ConvSpec;
 import org.sargan.core.Shape;
 import org.sargan.core.Storage;
@@ -529,30 +530,20 @@ public final class CudaBackend implements Backend {
 
     // ---- convolution ----
 
-    /** The sizes of one convolution; K = C*KH*KW rows of the im2col matrix, P = N*Ho*Wo columns. */
-    private record Geometry(int n, int c, int h, int w, int cout, int kh, int kw, int stride, int pad, int ho,
-            int wo) {
-        static Geometry of(int[] x, int[] w, ConvSpec s) {
-            return new Geometry(x[0], x[1], x[2], x[3], w[0], w[2], w[3], s.stride(), s.pad(),
-                    s.outSize(x[2], w[2]), s.outSize(x[3], w[3]));
-        }
-
-        int k() {
-            return c * kh * kw;
-        }
-
-        int p() {
-            return n * ho * wo;
-        }
-
-        KernelArgs args(KernelArgs a) {
-            return a.i(n).i(c).i(h).i(w).i(kh).i(kw).i(stride).i(pad).i(ho).i(wo);
-        }
+    /** The im2col matrix is (K = cin*kh*kw, P = n*ho*wo); the kernels take the geometry as ten ints. */
+    private static KernelArgs geometry(KernelArgs a, ConvGeometry g) {
+        return a.i(g.n()).i(g.cin()).i(g.h()).i(g.w()).i(g.kh()).i(g.kw()).i(g.stride()).i(g.pad()).i(g.ho())
+                .i(g.wo());
     }
 
-    private CudaStorage im2col(CudaStorage x, Geometry g, String what) {
-        CudaStorage cols = empty(g.k() * g.p(), what + " im2col");
-        launch("im2col_kernel", linear((long) g.k() * g.p()), g.args(new KernelArgs().ptr(x).ptr(cols)), what);
+    private static int pixels(ConvGeometry g) {
+        return g.n() * g.outPixels();
+    }
+
+    private CudaStorage im2col(CudaStorage x, ConvGeometry g, String what) {
+        int size = g.patch() * pixels(g);
+        CudaStorage cols = empty(size, what + " im2col");
+        launch("im2col_kernel", linear(size), geometry(new KernelArgs().ptr(x).ptr(cols), g), what);
         return cols;
     }
 
@@ -568,12 +559,14 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor conv2d(Tensor x, Tensor w, ConvSpec spec) {
         String what = "conv2d " + Shape.str(x.shape()) + " * " + Shape.str(w.shape()) + " " + spec;
-        Geometry g = Geometry.of(x.shape(), w.shape(), spec);
-        CudaStorage cols = im2col(storage(x, what), g, what);
-        CudaStorage yT = empty(g.cout() * g.p(), what);  // (Cout, N, Ho*Wo)
-        gemm(storage(w, what), cols, yT, g.cout(), g.p(), g.k(), g.k(), 1, g.p(), 1, what);
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), spec);
+        int k = g.patch();
+        int p = pixels(g);
+        CudaStorage cols = im2col(storage(x, what), g, what);  // (K, P)
+        CudaStorage yT = empty(g.cout() * p, what);  // (Cout, N, Ho*Wo)
+        gemm(storage(w, what), cols, yT, g.cout(), p, k, k, 1, p, 1, what);
         cols.release();
-        Tensor y = new Tensor(swap01(yT, g.cout(), g.n(), g.ho() * g.wo(), what),
+        Tensor y = new Tensor(swap01(yT, g.cout(), g.n(), g.outPixels(), what),
                 new int[] {g.n(), g.cout(), g.ho(), g.wo()});
         yT.release();
         return y;
@@ -582,14 +575,16 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] xShape, ConvSpec spec) {
         String what = "conv2d input grad " + Shape.str(gy.shape()) + " * " + Shape.str(w.shape()) + " " + spec;
-        Geometry g = Geometry.of(xShape, w.shape(), spec);
-        CudaStorage gT = swap01(storage(gy, what), g.n(), g.cout(), g.ho() * g.wo(), what);  // (Cout, N*HoWo)
-        CudaStorage dcols = empty(g.k() * g.p(), what + " dcols");
+        ConvGeometry g = ConvGeometry.of(xShape, w.shape(), spec);
+        int k = g.patch();
+        int p = pixels(g);
+        CudaStorage gT = swap01(storage(gy, what), g.n(), g.cout(), g.outPixels(), what);  // (Cout, N*HoWo)
+        CudaStorage dcols = empty(k * p, what + " dcols");
         // dcols (K, P) = W^T (K, Cout) * gT (Cout, P); W is (Cout, K), read transposed
-        gemm(storage(w, what), gT, dcols, g.k(), g.p(), g.cout(), 1, g.k(), g.p(), 1, what);
+        gemm(storage(w, what), gT, dcols, k, p, g.cout(), 1, k, p, 1, what);
         Tensor dx = emptyTensor(xShape, what);
-        launch("col2im_kernel", linear(Shape.numel(xShape)), g.args(new KernelArgs().ptr(dcols).ptr(storage(dx,
-                what))), what);
+        launch("col2im_kernel", linear(Shape.numel(xShape)), geometry(new KernelArgs().ptr(dcols).ptr(storage(dx,
+                what)), g), what);
         gT.release();
         dcols.release();
         return dx;
@@ -598,12 +593,13 @@ public final class CudaBackend implements Backend {
     @Override
     public Tensor conv2dWeightGrad(Tensor x, Tensor gy, int[] wShape, ConvSpec spec) {
         String what = "conv2d weight grad " + Shape.str(x.shape()) + ", " + Shape.str(gy.shape()) + " " + spec;
-        Geometry g = Geometry.of(x.shape(), wShape, spec);
-        CudaStorage cols = im2col(storage(x, what), g, what);
-        CudaStorage gT = swap01(storage(gy, what), g.n(), g.cout(), g.ho() * g.wo(), what);
+        ConvGeometry g = ConvGeometry.of(x.shape(), wShape, spec);
+        int p = pixels(g);
+        CudaStorage cols = im2col(storage(x, what), g, what);  // (K, P)
+        CudaStorage gT = swap01(storage(gy, what), g.n(), g.cout(), g.outPixels(), what);  // (Cout, P)
         Tensor dw = emptyTensor(wShape, what);
         // dW (Cout, K) = gT (Cout, P) * cols^T (P, K)
-        gemm(gT, cols, storage(dw, what), g.cout(), g.k(), g.p(), g.p(), 1, 1, g.p(), what);
+        gemm(gT, cols, storage(dw, what), g.cout(), g.patch(), p, p, 1, 1, p, what);
         cols.release();
         gT.release();
         return dw;
@@ -661,22 +657,6 @@ public final class CudaBackend implements Backend {
         return dx;
     }
 
-    private static int inner(int[] s, int dim) {
-        int v = 1;
-        for (int i = dim + 1; i < s.length; i++) {
-            v *= s[i];
-        }
-        return v;
-    }
-
-    private static int outer(int[] s, int dim) {
-        int v = 1;
-        for (int i = 0; i < dim; i++) {
-            v *= s[i];
-        }
-        return v;
-    }
-
     /** Copies rows of {@code len} floats: source row r at r*srcRow + srcOff, destination at r*dstRow + dstOff. */
     private void copyRows(CudaStorage src, int srcRow, int srcOff, CudaStorage dst, int dstRow, int dstOff, int rows,
             int len, String what) {
@@ -693,8 +673,8 @@ public final class CudaBackend implements Backend {
         }
         String what = "concat " + xs.length + " tensors to " + Shape.str(out) + " along " + dim;
         Tensor y = emptyTensor(out, what);
-        int in = inner(out, dim);
-        int rows = outer(out, dim);
+        int in = Shape.inner(out, dim);
+        int rows = Shape.outer(out, dim);
         int off = 0;
         for (Tensor t : xs) {
             int len = t.dim(dim) * in;
@@ -711,8 +691,8 @@ public final class CudaBackend implements Backend {
         int[] out = s.clone();
         out[dim] = length;
         Tensor y = emptyTensor(out, what);
-        int in = inner(s, dim);
-        copyRows(storage(x, what), s[dim] * in, start * in, storage(y, what), length * in, 0, outer(s, dim),
+        int in = Shape.inner(s, dim);
+        copyRows(storage(x, what), s[dim] * in, start * in, storage(y, what), length * in, 0, Shape.outer(s, dim),
                 length * in, what);
         return y;
     }
@@ -724,8 +704,8 @@ public final class CudaBackend implements Backend {
         int[] out = s.clone();
         out[dim] = size;
         Tensor y = new Tensor(allocate(Shape.numel(out)), out);
-        int in = inner(s, dim);
-        copyRows(storage(gy, what), s[dim] * in, 0, storage(y, what), size * in, start * in, outer(s, dim),
+        int in = Shape.inner(s, dim);
+        copyRows(storage(gy, what), s[dim] * in, 0, storage(y, what), size * in, start * in, Shape.outer(s, dim),
                 s[dim] * in, what);
         return y;
     }

@@ -25,13 +25,7 @@ public final class IndexPlan {
 
     /** Row-major strides of a contiguous tensor of this shape. */
     public static int[] contiguous(int[] shape) {
-        int[] s = new int[shape.length];
-        int step = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            s[d] = step;
-            step *= shape[d];
-        }
-        return s;
+        return Shape.strides(shape);
     }
 
     /** Strides of a contiguous tensor of {@code from} read as {@code to} (same rank): 0 where from has 1. */

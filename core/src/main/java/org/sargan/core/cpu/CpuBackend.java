@@ -2,6 +2,7 @@ package org.sargan.core.cpu;
 
 import org.sargan.core.Backend;
 import org.sargan.core.Binary;
+import org.sargan.core.ConvGeometry;
 import org.sargan.core.ConvSpec;
 import org.sargan.core.Shape;
 import org.sargan.core.Storage;
@@ -99,19 +100,19 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, ConvSpec spec) {
-        CpuConv.Geometry g = CpuConv.Geometry.of(x.shape(), w.shape(), spec);
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), spec);
         return wrap(CpuConv.forward(data(x), data(w), g), new int[] {g.n(), g.cout(), g.ho(), g.wo()});
     }
 
     @Override
     public Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] xShape, ConvSpec spec) {
-        CpuConv.Geometry g = CpuConv.Geometry.of(xShape, w.shape(), spec);
+        ConvGeometry g = ConvGeometry.of(xShape, w.shape(), spec);
         return wrap(CpuConv.inputGrad(data(gy), data(w), g), xShape);
     }
 
     @Override
     public Tensor conv2dWeightGrad(Tensor x, Tensor gy, int[] wShape, ConvSpec spec) {
-        CpuConv.Geometry g = CpuConv.Geometry.of(x.shape(), wShape, spec);
+        ConvGeometry g = ConvGeometry.of(x.shape(), wShape, spec);
         return wrap(CpuConv.weightGrad(data(x), data(gy), g), wShape);
     }
 
@@ -144,23 +145,6 @@ public final class CpuBackend implements Backend {
                 new int[] {s[0], s[1], s[2] / 2, s[3] / 2});
     }
 
-    /** Elements after dimension {@code dim}: the contiguous run that a slice along dim moves together. */
-    private static int innerSize(int[] s, int dim) {
-        int inner = 1;
-        for (int i = dim + 1; i < s.length; i++) {
-            inner *= s[i];
-        }
-        return inner;
-    }
-
-    private static int outerSize(int[] s, int dim) {
-        int outer = 1;
-        for (int i = 0; i < dim; i++) {
-            outer *= s[i];
-        }
-        return outer;
-    }
-
     @Override
     public Tensor concat(Tensor[] xs, int dim) {
         int[] out = xs[0].shape();
@@ -168,8 +152,8 @@ public final class CpuBackend implements Backend {
         for (Tensor t : xs) {
             out[dim] += t.dim(dim);
         }
-        int inner = innerSize(out, dim);
-        int outer = outerSize(out, dim);
+        int inner = Shape.inner(out, dim);
+        int outer = Shape.outer(out, dim);
         float[] y = new float[Shape.numel(out)];
         int off = 0;
         for (Tensor t : xs) {
@@ -183,24 +167,24 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor narrow(Tensor x, int dim, int start, int length) {
         int[] s = x.shape();
-        int inner = innerSize(s, dim);
+        int inner = Shape.inner(s, dim);
         int[] out = s.clone();
         out[dim] = length;
         float[] y = new float[Shape.numel(out)];
         CpuSpatial.copyRows(data(x), s[dim] * inner, start * inner, y, length * inner, 0, length * inner,
-                outerSize(s, dim));
+                Shape.outer(s, dim));
         return wrap(y, out);
     }
 
     @Override
     public Tensor unnarrow(Tensor gy, int dim, int start, int size) {
         int[] s = gy.shape();
-        int inner = innerSize(s, dim);
+        int inner = Shape.inner(s, dim);
         int[] out = s.clone();
         out[dim] = size;
         float[] y = new float[Shape.numel(out)];
         CpuSpatial.copyRows(data(gy), s[dim] * inner, 0, y, size * inner, start * inner, s[dim] * inner,
-                outerSize(s, dim));
+                Shape.outer(s, dim));
         return wrap(y, out);
     }
 

@@ -1,5 +1,7 @@
 package org.sargan.core.cpu;
 
+import org.sargan.core.ConvGeometry;
+
 import org.sargan.core.ConvSpec;
 
 /**
@@ -18,31 +20,7 @@ final class CpuConv {
     private CpuConv() {
     }
 
-    /** Layout of one convolution: sizes derived from the input and weight shapes. */
-    record Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int stride, int pad, int ho, int wo) {
-        static Geometry of(int[] xs, int[] ws, ConvSpec s) {
-            return new Geometry(xs[0], xs[1], xs[2], xs[3], ws[0], ws[2], ws[3], s.stride(), s.pad(),
-                    s.outSize(xs[2], ws[2]), s.outSize(xs[3], ws[3]));
-        }
-
-        int patch() {
-            return cin * kh * kw;
-        }
-
-        int outPixels() {
-            return ho * wo;
-        }
-
-        int inPixels() {
-            return h * w;
-        }
-
-        boolean isPointwise() {
-            return kh == 1 && kw == 1 && stride == 1 && pad == 0;
-        }
-    }
-
-    static float[] forward(float[] x, float[] wt, Geometry g) {
+    static float[] forward(float[] x, float[] wt, ConvGeometry g) {
         float[] y = new float[g.n() * g.cout() * g.outPixels()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
@@ -65,7 +43,7 @@ final class CpuConv {
     }
 
     /** The im2col matrix of one image (patch x outPixels) as GEMM panels, read straight from the image. */
-    static Gemm.BPanels im2colPanels(float[] x, int xOff, Geometry g) {
+    static Gemm.BPanels im2colPanels(float[] x, int xOff, ConvGeometry g) {
         int khw = g.kh() * g.kw();
         int wo = g.wo();
         return (bp, pc, kc, jc, nc, nr) -> {
@@ -98,7 +76,7 @@ final class CpuConv {
         };
     }
 
-    static float[] inputGrad(float[] gy, float[] wt, Geometry g) {
+    static float[] inputGrad(float[] gy, float[] wt, ConvGeometry g) {
         // the transposed convolution has cin output channels: with few of them (an image's 3 or 10) its GEMM is too
         // thin, and the dcols + col2im route is faster
         if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise() && g.cin() >= 16) {
@@ -126,7 +104,7 @@ final class CpuConv {
      * channel roles swapped, padded by k - 1 - pad. Running it through the forward path avoids the dcols buffer and
      * the scatter-add of col2im.
      */
-    private static float[] inputGradAsConv(float[] gy, float[] wt, Geometry g) {
+    private static float[] inputGradAsConv(float[] gy, float[] wt, ConvGeometry g) {
         int k = g.kh();
         float[] flipped = new float[wt.length];
         for (int co = 0; co < g.cout(); co++) {
@@ -139,11 +117,11 @@ final class CpuConv {
                 }
             }
         }
-        Geometry t = new Geometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
+        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
         return forward(gy, flipped, t);
     }
 
-    static float[] weightGrad(float[] x, float[] gy, Geometry g) {
+    static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
         float[] dw = new float[g.cout() * g.patch()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
@@ -162,7 +140,7 @@ final class CpuConv {
      * The transposed im2col matrix of one image (outPixels x patch) as GEMM panels: for each kernel tap of a panel,
      * the run of output pixels is gathered from input rows (as im2col does) and spread into the panel's column.
      */
-    static Gemm.BPanels im2colTransposedPanels(float[] x, int xOff, Geometry g) {
+    static Gemm.BPanels im2colTransposedPanels(float[] x, int xOff, ConvGeometry g) {
         int khw = g.kh() * g.kw();
         int wo = g.wo();
         ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> new float[0]);
@@ -210,7 +188,7 @@ final class CpuConv {
     }
 
     /** Row (ci, ky, kx) of cols holds, for every output pixel, the input pixel that kernel tap sees (0 off-image). */
-    static void im2col(float[] x, int xOff, Geometry g, float[] cols) {
+    static void im2col(float[] x, int xOff, ConvGeometry g, float[] cols) {
         int rows = g.patch();
         int ho = g.ho();
         int wo = g.wo();
@@ -239,7 +217,7 @@ final class CpuConv {
      * Output pixels [ox0, ox0 + len) of one row for one kernel tap: a shifted (and strided) copy of an input row,
      * zero where the tap falls outside the image.
      */
-    private static void rowTaps(float[] x, int row, Geometry g, int kx, int ox0, int len, float[] dst, int dstOff) {
+    private static void rowTaps(float[] x, int row, ConvGeometry g, int kx, int ox0, int len, float[] dst, int dstOff) {
         int s = g.stride();
         int shift = kx - g.pad();
         // valid ox: 0 <= ox*s + shift < w
@@ -259,7 +237,7 @@ final class CpuConv {
     }
 
     /** Adjoint of im2col: adds every column entry back onto the input pixel it came from. */
-    static void col2im(float[] cols, Geometry g, float[] dx, int dxOff) {
+    static void col2im(float[] cols, ConvGeometry g, float[] dx, int dxOff) {
         int khw = g.kh() * g.kw();
         int ho = g.ho();
         int wo = g.wo();
