@@ -29,5 +29,10 @@ unit="$out/all_kernels.cpp"
   for n in $names; do echo "static emu::Registrar reg_$n(\"$n\", emu::make_invoker(&$n));"; done
 } > "$unit"
 echo "[emulator] g++: $(echo $names | wc -w) kernels -> $lib"
-"$cxx" -std=c++17 -O2 -g -fPIC -shared -w -Wl,--no-undefined -I "$here" -I "$cuda" \
+# SANITIZE=address: an AddressSanitizer build (asan-check.sh); fibers then use ucontext, which ASan follows
+flags=(-O2 -Wl,--no-undefined)
+if [[ -n "${SANITIZE:-}" ]]; then
+  flags=(-O1 -fsanitize="$SANITIZE" -fno-omit-frame-pointer -DEMU_UCONTEXT)
+fi
+"$cxx" -std=c++17 -g -fPIC -shared -w "${flags[@]}" -I "$here" -I "$cuda" \
   -o "$lib" "$here/fake_driver.cpp" "$unit"

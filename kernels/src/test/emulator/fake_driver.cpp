@@ -51,7 +51,7 @@ static void fiber_body() {
     done[current] = 1;
 }
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && !defined(EMU_UCONTEXT)  // EMU_UCONTEXT: e.g. for AddressSanitizer, which follows swapcontext
 extern "C" void emu_switch(void** save_sp, void* load_sp);
 asm(R"(
     .text
@@ -273,8 +273,8 @@ CUresult cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned
 }
 
 CUresult cuMemAlloc_v2(CUdeviceptr* p, size_t bytes) {
-    void* m = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
-    if (m == nullptr) {
+    void* m = nullptr;  // exactly `bytes`, so that AddressSanitizer (README.md) sees any access past the end
+    if (posix_memalign(&m, 256, bytes == 0 ? 1 : bytes) != 0) {
         return CUDA_ERROR_OUT_OF_MEMORY;
     }
     std::memset(m, 0xff, bytes);  // NaN-filled, like garbage: a kernel that skips an element is caught

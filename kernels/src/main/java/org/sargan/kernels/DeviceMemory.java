@@ -32,6 +32,12 @@ public final class DeviceMemory<P> {
     public record Block<P>(P handle, long bytes) {
     }
 
+    /**
+     * -Dsargan.cuda.exactSizes=true: blocks of exactly the requested size (still reused, by exact size), so that a
+     * memory checker sees a kernel that reads or writes past the end of a tensor. For debugging only.
+     */
+    static final boolean EXACT_SIZES = Boolean.getBoolean("sargan.cuda.exactSizes");
+
     private final Raw<P> raw;
     private final long gcEveryBytes;
     private final Map<Long, ArrayDeque<P>> free = new HashMap<>();
@@ -69,7 +75,7 @@ public final class DeviceMemory<P> {
      * @param what the op and shapes, for the out-of-memory message
      */
     public Block<P> allocate(long bytes, String what) {
-        long size = sizeClass(bytes);
+        long size = EXACT_SIZES ? Math.max(4, bytes) : sizeClass(bytes);
         P p = take(size);
         if (p != null) {
             return new Block<>(p, size);
