@@ -34,31 +34,27 @@ import org.sargan.core.Unary;
  */
 public final class CudaBackend implements Backend {
     public static final String NAME = "cuda";
-    private static final boolean SYNC = Boolean.getBoolean("sargan.cuda.sync");
-    /** GEMM tile of sgemm_kernel2 (TM, TN in gemm.cu) and the least K a split-K slice gets. */
-    private static final int TILE = 128;
-    private static final int MIN_SPLIT_K = 512;
-    /** Planes up to NORM_THREADS * NORM_PER_THREAD pixels take the single-read instance-norm kernels (norm.cu). */
-    private static final int NORM_THREADS = 512;
-    private static final int NORM_REGISTER_PIXELS = 512 * 32;
-
-    /** Threads per instance-norm plane: about 8 pixels each, a power of two in [64, 512] (norm.cu). */
-    static int normThreads(int hw) {
-        int want = Math.max(64, Math.min(NORM_THREADS, Integer.highestOneBit(Math.max(1, (hw + 7) / 8) - 1) << 1));
-        return hw > NORM_REGISTER_PIXELS ? NORM_THREADS : want;
-    }
-    private static final String JCUDA_VERSION = "12.6.0";
-
-    private final CudaDriver driver;
-    private final DeviceMemory<CUdeviceptr> memory;
-    private final int maxBlocks;
-    private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
     /**
      * Our GEMM kernels by the name -Dsargan.cuda.gemm takes: "naive" (sgemm_kernel1), "tiled" (sgemm_kernel2),
      * "vector" (sgemm_kernel3, the default). Naming one also keeps cuBLAS out.
      */
     public static final java.util.Map<String, String> GEMM_KERNELS = java.util.Map.of("naive", "sgemm_kernel1",
             "tiled", "sgemm_kernel2", "vector", "sgemm_kernel3");
+    private static final boolean SYNC = Boolean.getBoolean("sargan.cuda.sync");
+    private static final String JCUDA_VERSION = "12.6.0";
+    /** The C tile of sgemm_kernel2 and 3 (TM, TN in gemm.cu), and the least K a split-K slice gets. */
+    private static final int TILE = 128;
+    private static final int MIN_SPLIT_K = 512;
+    /** Planes up to NORM_THREADS * NORM_PER_THREAD pixels take the single-read instance-norm kernels (norm.cu). */
+    private static final int NORM_THREADS = 512;
+    private static final int NORM_REGISTER_PIXELS = 512 * 32;
+
+    private final CudaDriver driver;
+    private final DeviceMemory<CUdeviceptr> memory;
+    /** Blocks of a grid-stride launch: a few full waves on every multiprocessor. */
+    private final int maxBlocks;
+    /** Whether the calling thread has made the context current (a JCuda context is per thread). */
+    private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
     private volatile String gemmKernel = "vector";
     private volatile boolean ownGemmChosen;
     /** cuBLAS where it loads and agrees with our kernel on a test product; else null and the reason. */
@@ -85,7 +81,6 @@ public final class CudaBackend implements Backend {
                 cuMemFree(block);
             }
         }, gcEvery);
-        // Grid-stride kernels: enough blocks for a few full waves on every multiprocessor.
         this.maxBlocks = driver.multiprocessors * 32;
         String chosen = System.getProperty("sargan.cuda.gemm");
         if (chosen != null) {
@@ -711,6 +706,12 @@ public final class CudaBackend implements Backend {
     }
 
     // ---- fused ----
+
+    /** Threads per instance-norm plane: about 8 pixels each, a power of two in [64, 512] (norm.cu). */
+    static int normThreads(int hw) {
+        int want = Math.max(64, Math.min(NORM_THREADS, Integer.highestOneBit(Math.max(1, (hw + 7) / 8) - 1) << 1));
+        return hw > NORM_REGISTER_PIXELS ? NORM_THREADS : want;
+    }
 
     @Override
     public Tensor[] instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
