@@ -118,6 +118,9 @@ def kernels():
     bandwidth("add bias (broadcast) " + shape_str(s), 2 * nbytes, lambda: a + bias)
     bandwidth("leaky relu " + shape_str(s), 2 * nbytes, lambda: F.leaky_relu(a, 0.01))
     bandwidth("sum to bias grad " + shape_str(s), nbytes, lambda: a.sum(dim=(0, 2, 3), keepdim=True))
+    ta = randn(256)
+    tb = randn(256)
+    bandwidth("add [256] (time = per-op overhead)", 3 * 4 * 256, lambda: ta + tb)
     for m in [64] if QUICK else [1024, 4096]:
         ma = randn(m, m)
         mb = randn(m, m)

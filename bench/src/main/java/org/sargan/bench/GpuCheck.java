@@ -191,6 +191,12 @@ public final class GpuCheck {
                     () -> org.sargan.core.ops.Reductions.sumTo(a, new int[] {1, 64, 1, 1}));
         }
         // the default kernel (the row PyTorch is compared with), then the other versions side by side
+        {
+            // no data to speak of: the time per op is what launching costs (JNI, allocation, the driver)
+            Tensor a = randn(256);
+            Tensor b = randn(256);
+            bandwidth("add [256] (time = per-op overhead)", 3 * 4 * 256, () -> Elementwise.add(a, b));
+        }
         for (int m : quick ? new int[] {64} : new int[] {1024, 4096}) {
             Tensor a = randn(m, m);
             Tensor b = randn(m, m);
