@@ -130,8 +130,8 @@ public final class CudaBackend implements Backend {
             float[] y = download(theirs);
             for (int i = 0; i < x.length; i++) {
                 if (!(Math.abs(x[i] - y[i]) <= 1e-3f * (1 + Math.abs(x[i])))) {
-                    return "cuBLAS disagrees with " + GEMM_KERNELS.get(gemmKernel) + " (transposes " + ta + ", " + tb + ", element " + i
-                            + ": " + y[i] + " vs " + x[i] + "): not used";
+                    return "cuBLAS disagrees with " + GEMM_KERNELS.get(gemmKernel) + " (transposes " + ta + ", "
+                            + tb + ", element " + i + ": " + y[i] + " vs " + x[i] + "): not used";
                 }
             }
         }
@@ -281,9 +281,11 @@ public final class CudaBackend implements Backend {
         bind();
         int r = cuLaunchKernel(driver.function(kernel), shape.gridX(), shape.gridY(), shape.gridZ(), shape.blockX(),
                 shape.blockY(), shape.blockZ(), 0, null, args.toPointer(), null);
-        CudaException.check(r, "launch of " + kernel + " " + shape + " " + args, what);
-        if (SYNC) {
-            CudaException.check(cuCtxSynchronize(), kernel + " " + shape + " " + args, what);
+        if (r == CUresult.CUDA_SUCCESS && SYNC) {
+            r = cuCtxSynchronize();
+        }
+        if (r != CUresult.CUDA_SUCCESS) {  // the message (every argument) is built only when it is needed
+            CudaException.check(r, "launch of " + kernel + " " + shape + " " + args, what);
         }
         Reference.reachabilityFence(args);  // the storages must outlive the launch call
     }
@@ -400,12 +402,12 @@ public final class CudaBackend implements Backend {
         IndexPlan red = IndexPlan.of(redShape, redStride, zeros);
         int nOut = Shape.numel(shape);
         int nRed = (int) red.numel();
+        if (nRed == 0) {  // an empty dimension summed away: zeros
+            return new Tensor(allocate(nOut), shape);
+        }
         Tensor y = emptyTensor(shape, what);
         if (nOut == 0) {
             return y;
-        }
-        if (nRed == 0) {
-            return new Tensor(allocate(nOut), shape);
         }
         if (nRed <= 64 || (nOut >= 4096 && nRed <= 1024)) {
             // many outputs, few summands each: a thread per output reads neighbouring outputs' values together

@@ -94,19 +94,6 @@ public final class IndexPlan {
         return p;
     }
 
-    /** Offsets in a and b of linear index i, exactly as {@code plan_offsets} in common.cuh computes them. */
-    public long[] offsets(long i) {
-        long oa = 0;
-        long ob = 0;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            long c = i % shape[d];
-            i /= shape[d];
-            oa += c * a[d];
-            ob += c * b[d];
-        }
-        return new long[] {oa, ob};
-    }
-
     @Override
     public String toString() {
         return "plan " + Arrays.toString(shape) + " a " + Arrays.toString(a) + " b " + Arrays.toString(b);

@@ -58,7 +58,10 @@ public final class KernelArgs {
         return kinds.size();
     }
 
-    /** The bytes the kernel receives for parameter i (little-endian, as the device reads them). */
+    /**
+     * The bytes the kernel receives for parameter i (little-endian, as the device reads them): exactly what
+     * {@link #toPointer} hands to cuLaunchKernel for every kind but a device pointer.
+     */
     public byte[] bytes(int i) {
         Object v = values.get(i);
         java.nio.ByteBuffer b;
@@ -83,12 +86,7 @@ public final class KernelArgs {
         Pointer[] ps = new Pointer[values.size()];
         for (int i = 0; i < ps.length; i++) {
             Object v = values.get(i);
-            ps[i] = switch (kinds.get(i)) {
-                case PTR -> Pointer.to(((CudaStorage) v).pointer());
-                case INT -> Pointer.to(new int[] {(Integer) v});
-                case FLOAT -> Pointer.to(new float[] {(Float) v});
-                case INTS -> Pointer.to((int[]) v);
-            };
+            ps[i] = kinds.get(i) == Kind.PTR ? Pointer.to(((CudaStorage) v).pointer()) : Pointer.to(bytes(i));
         }
         return Pointer.to(ps);
     }

@@ -383,6 +383,13 @@ class CudaVsCpuTest {
                 () -> cuda.unary(Unary.TANH, onCpu, 0));
         assertTrue(e.getMessage().contains("tanh") && e.getMessage().contains("[2, 3]")
                 && e.getMessage().contains("cpu"), e.getMessage());
+        // what the message recommends: Tensor.to copies the values over, and is a no-op on the same backend
+        Tensor values = new Tensor(CpuBackend.INSTANCE.upload(new float[] {1, -2, 3, 0.5f, 7, -1}), new int[] {2, 3});
+        Tensor moved = values.to(cuda);
+        assertEquals(cuda, moved.backend());
+        assertTrue(moved.to(cuda) == moved);
+        assertClose("tanh of a moved tensor", cuda.unary(Unary.TANH, moved, 0).toArray(),
+                CpuBackend.INSTANCE.unary(Unary.TANH, values, 0).toArray());
     }
 
     @Test

@@ -74,8 +74,11 @@ class HostLogicTest {
 
     // ---- index plans ----
 
-    /** Offsets the slow way: unravel i over the full shape and dot with the strides. */
-    private static long[] naiveOffsets(int[] shape, int[] a, int[] b, long i) {
+    /**
+     * Offsets in a and b of linear index i: unravel i over the shape and dot with the strides, as
+     * {@code plan_offsets} in common.cuh does.
+     */
+    private static long[] offsets(int[] shape, int[] a, int[] b, long i) {
         long oa = 0;
         long ob = 0;
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -107,7 +110,8 @@ class HostLogicTest {
             }
             assertEquals(n, p.numel());
             for (long i = 0; i < n; i++) {
-                assertArrayEquals(naiveOffsets(out, a, b, i), p.offsets(i), "index " + i + " of " + p);
+                // the merged plan must visit the same offsets, in the same order, as the full shape
+                assertArrayEquals(offsets(out, a, b, i), offsets(p.shape, p.a, p.b, i), "index " + i + " of " + p);
             }
         }
     }
