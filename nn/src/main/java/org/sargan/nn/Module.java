@@ -81,8 +81,9 @@ public abstract class Module {
     }
 
     /**
-     * Loads values by dotted name. Every parameter must be present with its exact shape; keys that belong to no
-     * parameter are refused too, unless listed as ignorable by their prefix. Nothing is changed unless all match.
+     * Loads values by dotted name. Every parameter must be present with its exact shape and finite values; keys that
+     * belong to no parameter are refused too, unless listed as ignorable by their prefix. Nothing is changed unless
+     * all match.
      *
      * @param ignoredPrefixes keys starting with one of these are skipped (e.g. modules the reference registers but
      *                        never uses)
@@ -108,6 +109,16 @@ public abstract class Module {
             if (!Arrays.equals(want, got)) {
                 throw new IllegalArgumentException(getClass().getSimpleName() + ": weight '" + e.getKey() + "' has shape "
                         + Shape.str(got) + ", the model expects " + Shape.str(want));
+            }
+        }
+        for (String k : mine.keySet()) {
+            float[] v = state.get(k).toArray();
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new IllegalArgumentException(getClass().getSimpleName() + ": weight '" + k + "' holds " + v[i]
+                            + " at element " + i + " of " + v.length + "; weights must be finite (a diverged run or a"
+                            + " corrupt file)");
+                }
             }
         }
         mine.forEach((n, p) -> p.set(state.get(n)));

@@ -18,7 +18,8 @@ import org.sargan.core.Tensor;
 /**
  * The safetensors format (the PyTorch ecosystem's plain tensor file): an 8-byte little-endian header length, a JSON
  * header mapping each name to {dtype, shape, data_offsets} plus an optional "__metadata__" of strings, then the raw
- * little-endian data. Python opens these files with {@code safetensors.torch.load_file}. Only F32 is used here.
+ * little-endian data. Python opens these files with {@code safetensors.torch.load_file}. F32 is what the engine
+ * writes; F16, BF16 and I64 are read (widened to float32, see {@link DType}) and can be written by name.
  *
  * <p>Writes are atomic (a temporary file in the same folder, then a rename). Reads check every length and offset
  * before creating any tensor: a truncated or corrupt file is refused with a message saying what is wrong.
@@ -28,6 +29,12 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
     private static final long MAX_HEADER = 100L << 20;
 
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, Map.of());
+    }
+
+    /** @param dtypes element type by tensor name; names not listed are F32 */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata,
+            Map<String, DType> dtypes) throws IOException {
         StringBuilder h = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             h.append("\"__metadata__\":{");
@@ -41,8 +48,10 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
                 throw new IllegalArgumentException("safetensors: '__metadata__' cannot name a tensor");
             }
             Tensor t = e.getValue();
-            long bytes = 4L * t.numel();
-            h.append(h.length() > 1 ? "," : "").append(Json.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":")
+            DType type = dtypes.getOrDefault(e.getKey(), DType.F32);
+            long bytes = (long) type.bytes() * t.numel();
+            h.append(h.length() > 1 ? "," : "").append(Json.quote(e.getKey())).append(":{\"dtype\":\"")
+                    .append(type.name()).append("\",\"shape\":")
                     .append(java.util.Arrays.toString(t.shape()).replace(" ", "")).append(",\"data_offsets\":[")
                     .append(offset).append(',').append(offset + bytes).append("]}");
             offset += bytes;
@@ -62,10 +71,18 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
                 len.flip();
                 writeFully(ch, len);
                 writeFully(ch, ByteBuffer.wrap(header));
-                for (Tensor t : tensors.values()) {
-                    float[] d = t.toArray();
-                    ByteBuffer buf = ByteBuffer.allocate(4 * d.length).order(ByteOrder.LITTLE_ENDIAN);
-                    buf.asFloatBuffer().put(d);
+                for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                    float[] d = e.getValue().toArray();
+                    DType type = dtypes.getOrDefault(e.getKey(), DType.F32);
+                    ByteBuffer buf = ByteBuffer.allocate(type.bytes() * d.length).order(ByteOrder.LITTLE_ENDIAN);
+                    if (type == DType.F32) {
+                        buf.asFloatBuffer().put(d);
+                    } else {
+                        for (float x : d) {
+                            type.write(buf, x);
+                        }
+                        buf.flip();
+                    }
                     writeFully(ch, buf);
                 }
                 ch.force(true);
@@ -141,8 +158,15 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
             for (Entry e : entries) {
                 ByteBuffer b = ByteBuffer.allocate((int) (e.end() - e.begin())).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, b, 8 + n + e.begin());
-                float[] d = new float[b.capacity() / 4];
-                b.flip().asFloatBuffer().get(d);
+                float[] d = new float[b.capacity() / e.dtype().bytes()];
+                b.flip();
+                if (e.dtype() == DType.F32) {
+                    b.asFloatBuffer().get(d);
+                } else {
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] = e.dtype().read(b, 0, i);
+                    }
+                }
                 tensors.put(e.name(), e.shape().length == 0 ? Tensor.scalar(d[0]) : Tensor.of(d, e.shape()));
             }
             Map<String, Tensor> ordered = new LinkedHashMap<>();
@@ -167,16 +191,17 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
     }
 
     /** One validated header entry. */
-    private record Entry(String name, int[] shape, long begin, long end) {
+    private record Entry(String name, DType dtype, int[] shape, long begin, long end) {
         static Entry of(String file, String name, Object spec, long dataSize) throws IOException {
             if (!(spec instanceof Map<?, ?> m) || !(m.get("shape") instanceof List<?> shape)
                     || !(m.get("data_offsets") instanceof List<?> offs) || offs.size() != 2) {
                 throw new IOException(file + " has a corrupt entry for '" + name + "': expected dtype, shape and two "
                         + "data_offsets");
             }
-            if (!"F32".equals(m.get("dtype"))) {
+            DType dtype = DType.ofSafetensors(m.get("dtype"));
+            if (dtype == null) {
                 throw new IOException(file + ": tensor '" + name + "' has dtype " + m.get("dtype")
-                        + "; only F32 is supported (convert with tensor.float() before saving)");
+                        + "; F32, F16, BF16 and I64 are read (convert with tensor.float() before saving)");
             }
             int[] s = new int[shape.size()];
             long numel = 1;
@@ -186,13 +211,16 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
                 }
                 s[i] = (int) (long) d;
                 numel *= d;
+                if (numel > Integer.MAX_VALUE) {
+                    throw new IOException(file + ": tensor '" + name + "' has shape " + shape + ", over 2^31 elements");
+                }
             }
             if (!(offs.get(0) instanceof Long b) || !(offs.get(1) instanceof Long e) || b < 0 || e > dataSize
-                    || e - b != 4 * numel) {
+                    || e - b != dtype.bytes() * numel) {
                 throw new IOException(file + " is truncated or corrupt: tensor '" + name + "' with shape " + shape
                         + " has data_offsets " + offs + " but the data section holds " + dataSize + " bytes");
             }
-            return new Entry(name, s, b, e);
+            return new Entry(name, dtype, s, b, e);
         }
     }
 }

@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 import org.sargan.data.Dataset;
 import org.sargan.data.Expression;
 import org.sargan.data.ImageFolder;
 import org.sargan.model.Generator;
-import org.sargan.model.Variant;
-import org.sargan.nn.SafeTensors;
+import org.sargan.model.ReferenceLayout;
+import org.sargan.nn.WeightFile;
+import org.sargan.nn.WeightFileException;
 
 /**
  * Expression editing for applications: load a trained generator once, then turn any image into another
@@ -39,20 +39,23 @@ public final class ExpressionEditor {
         this.size = size;
     }
 
+    /** The size the authors' model works at, for files that do not record one (PyTorch files never do). */
+    public static final int DEFAULT_SIZE = 128;
+
     /**
-     * Loads a training checkpoint or a generator-only file written by {@code sargan export}.
+     * Loads a generator from any file the project reads, recognised by content: a SARGAN training checkpoint, a
+     * generator written by {@code sargan export} (safetensors or PyTorch), or the authors' {@code torch.save} files
+     * such as their released {@code sargan_G.ckpt} (zip or legacy layout). The variant, conv_dim and classes are
+     * read from the weights' keys and shapes; the image size from the file's metadata, else {@link #DEFAULT_SIZE}.
      *
-     * @throws IOException for a missing, truncated or foreign file, with the reason
+     * @throws IOException for a missing, truncated, foreign or non-finite file, with the reason
      */
     public static ExpressionEditor load(Path file) throws IOException {
-        SafeTensors st = SafeTensors.read(file);
-        Map<String, String> md = st.metadata();
+        WeightFile wf = WeightFile.read(file);
+        Map<String, String> md = wf.metadata();
         boolean training = "sargan-checkpoint-1".equals(md.get("format"));
-        if (!training && !"sargan-generator-1".equals(md.get("format"))) {
-            throw new IOException(file + " is neither a SARGAN checkpoint nor a generator exported by 'sargan export'");
-        }
         Map<String, Tensor> weights = new LinkedHashMap<>();
-        st.tensors().forEach((k, v) -> {
+        wf.tensors().forEach((k, v) -> {
             if (!training) {
                 weights.put(k, v);
             } else if (k.startsWith("G.")) {
@@ -60,14 +63,24 @@ public final class ExpressionEditor {
             }
         });
         try {
-            Generator g = new Generator(new Random(0), Variant.parse(md.get("variant")),
-                    Integer.parseInt(md.get("conv_dim")), CLASSES);
-            // the reference registers an unused hourglass at generator level; its keys are skipped
-            g.loadStateDict(weights, "att_func.");
-            return new ExpressionEditor(g, Integer.parseInt(md.get("size")));
+            Generator g = ReferenceLayout.generator(weights);
+            if (g.classes() != CLASSES) {
+                throw new IllegalArgumentException("the generator has " + g.classes() + " classes; the editor needs "
+                        + CLASSES + " (" + java.util.Arrays.toString(Expression.values()).toLowerCase() + ")");
+            }
+            int size = md.containsKey("size") ? Integer.parseInt(md.get("size")) : DEFAULT_SIZE;
+            if (size < 32 || size % 16 != 0) {
+                throw new IllegalArgumentException("metadata size " + size + " is not a multiple of 16, at least 32");
+            }
+            return new ExpressionEditor(g, size);
         } catch (RuntimeException e) {
-            throw new IOException(file + ": " + e.getMessage());
+            throw new WeightFileException(file + " (" + wf.format() + "): " + e.getMessage());
         }
+    }
+
+    /** The generator, e.g. for {@code sargan export}. */
+    public Generator generator() {
+        return generator;
     }
 
     /** Wraps an in-memory generator (tests, training code). */

@@ -11,6 +11,8 @@ import org.sargan.nn.Layer;
 /**
  * The SARB and hourglass building block (SARGAN.md): [nearest 2x upsample if scale is up] -> reflection pad 1 ->
  * 3x3 conv (stride 2 if scale is down; bias only when there is no norm) -> instance norm -> ReLU (unless disabled).
+ * Its weights are {@code conv2d.weight} (+ {@code conv2d.bias} without norm) and {@code norm.norm.{weight,bias}}:
+ * the reference wraps its InstanceNorm2d in a NormLayer, and our keys are the reference's keys.
  */
 final class ConvLayer extends Layer {
     /** Resolution change of the layer. */
@@ -21,13 +23,14 @@ final class ConvLayer extends Layer {
     private final Scale scale;
     private final boolean relu;
     private final Conv2d conv;
-    private final InstanceNorm2d norm;
+    private final NormLayer norm;
 
     ConvLayer(Random rng, int in, int out, Scale scale, boolean norm, boolean relu) {
         this.scale = scale;
         this.relu = relu;
-        this.conv = child("conv", new Conv2d(rng, in, out, 3, scale == Scale.DOWN ? 2 : 1, 1, !norm, Padding.REFLECT));
-        this.norm = norm ? child("norm", new InstanceNorm2d(out)) : null;
+        this.conv = child("conv2d", new Conv2d(rng, in, out, 3, scale == Scale.DOWN ? 2 : 1, 1, !norm,
+                Padding.REFLECT));
+        this.norm = norm ? child("norm", new NormLayer(out)) : null;
     }
 
     @Override
@@ -49,5 +52,24 @@ final class ConvLayer extends Layer {
     public String toString() {
         return "ConvLayer(" + conv + (scale != Scale.SAME ? ", " + scale.name().toLowerCase() : "")
                 + (norm != null ? ", IN" : "") + (relu ? ", ReLU" : "") + ")";
+    }
+
+    /** The reference's NormLayer: an InstanceNorm2d registered as {@code norm}, so the keys read norm.norm.*. */
+    private static final class NormLayer extends Layer {
+        private final InstanceNorm2d norm;
+
+        NormLayer(int channels) {
+            this.norm = child("norm", new InstanceNorm2d(channels));
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return norm.forward(x);
+        }
+
+        @Override
+        public int[] outputShape(int[] s) {
+            return s.clone();
+        }
     }
 }

@@ -2,15 +2,27 @@ package org.sargan.train;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sargan.model.Discriminator;
 import org.sargan.model.Variant;
 
 /**
  * Everything that defines a training run (SARGAN.md defaults: batch 8, lr 1e-4, betas (0.5, 0.999), n_critic 5,
  * lambda_cls 1, lambda_rec 1, lambda_gp 10). Stored in every checkpoint so a resumed run is the same run.
+ * {@code dLayers} is the discriminator's number of stride-2 convs; 0 means the paper's choice for the size (down to
+ * 2x2, {@link Discriminator#layersFor}); the authors' code keeps 6 at every size, which a run resumed from their
+ * files must keep too.
  */
 public record TrainConfig(int size, int batch, int iterations, Variant variant, int convDim, int dConvDim,
         float lr, String schedule, int nCritic, float lambdaCls, float lambdaRec, float lambdaGp, long seed,
-        int sampleEvery, int checkpointEvery) {
+        int sampleEvery, int checkpointEvery, int dLayers) {
+
+    /** A run with the paper's discriminator depth for its size. */
+    public TrainConfig(int size, int batch, int iterations, Variant variant, int convDim, int dConvDim, float lr,
+            String schedule, int nCritic, float lambdaCls, float lambdaRec, float lambdaGp, long seed,
+            int sampleEvery, int checkpointEvery) {
+        this(size, batch, iterations, variant, convDim, dConvDim, lr, schedule, nCritic, lambdaCls, lambdaRec,
+                lambdaGp, seed, sampleEvery, checkpointEvery, 0);
+    }
 
     public TrainConfig {
         if (batch < 2) {
@@ -25,7 +37,16 @@ public record TrainConfig(int size, int batch, int iterations, Variant variant, 
             throw new IllegalArgumentException("iterations " + iterations + ", n_critic " + nCritic + ", conv_dim "
                     + convDim + "/" + dConvDim + ", sample/checkpoint intervals must all be positive");
         }
+        if (dLayers < 0 || (dLayers > 0 && size % (1 << dLayers) != 0)) {
+            throw new IllegalArgumentException("discriminator layers " + dLayers + " do not fit image size " + size
+                    + " (it must be a multiple of 2^layers)");
+        }
         org.sargan.nn.LrSchedule.named(schedule, lr, iterations);
+    }
+
+    /** The discriminator's stride-2 conv count for this run. */
+    public int discriminatorLayers() {
+        return dLayers > 0 ? dLayers : Discriminator.layersFor(size);
     }
 
     /** The paper's configuration at 128 px. */
@@ -52,6 +73,7 @@ public record TrainConfig(int size, int batch, int iterations, Variant variant, 
         m.put("seed", Long.toString(seed));
         m.put("sample_every", Integer.toString(sampleEvery));
         m.put("checkpoint_every", Integer.toString(checkpointEvery));
+        m.put("d_layers", Integer.toString(discriminatorLayers()));
         return m;
     }
 
@@ -64,7 +86,8 @@ public record TrainConfig(int size, int batch, int iterations, Variant variant, 
                     Float.parseFloat(m.get("lr")), m.get("schedule"), Integer.parseInt(m.get("n_critic")),
                     Float.parseFloat(m.get("lambda_cls")), Float.parseFloat(m.get("lambda_rec")),
                     Float.parseFloat(m.get("lambda_gp")), Long.parseLong(m.get("seed")),
-                    Integer.parseInt(m.get("sample_every")), Integer.parseInt(m.get("checkpoint_every")));
+                    Integer.parseInt(m.get("sample_every")), Integer.parseInt(m.get("checkpoint_every")),
+                    Integer.parseInt(m.getOrDefault("d_layers", "0")));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("checkpoint has no valid training configuration: " + e.getMessage());
         }
@@ -73,6 +96,6 @@ public record TrainConfig(int size, int batch, int iterations, Variant variant, 
     /** The same run with a different length (a resumed run may be extended). */
     public TrainConfig withIterations(int n) {
         return new TrainConfig(size, batch, n, variant, convDim, dConvDim, lr, schedule, nCritic, lambdaCls,
-                lambdaRec, lambdaGp, seed, sampleEvery, checkpointEvery);
+                lambdaRec, lambdaGp, seed, sampleEvery, checkpointEvery, dLayers);
     }
 }

@@ -56,8 +56,7 @@ public final class Trainer {
         this.log = log;
         this.rng = new Rng(cfg.seed());
         this.g = new Generator(rng.fork(), cfg.variant(), cfg.convDim(), CLASSES);
-        this.d = new Discriminator(rng.fork(), cfg.size(), cfg.dConvDim(), CLASSES,
-                Discriminator.layersFor(cfg.size()));
+        this.d = new Discriminator(rng.fork(), cfg.size(), cfg.dConvDim(), CLASSES, cfg.discriminatorLayers());
         this.optG = new Adam(g, cfg.lr(), 0.5f, 0.999f);
         this.optD = new Adam(d, cfg.lr(), 0.5f, 0.999f);
         this.schedule = LrSchedule.named(cfg.schedule(), cfg.lr(), cfg.iterations());
@@ -71,6 +70,20 @@ public final class Trainer {
         optD.load(ck.optD(), ck.optDSteps());
         rng.setState(ck.rngState());
         iteration = ck.iteration();
+    }
+
+    /**
+     * Starts from weights trained elsewhere (the authors' {@code {N}-G.ckpt} and {@code {N}-D.ckpt}): the weights
+     * are taken, both Adam states start fresh, and counting continues at {@code iteration}.
+     */
+    public void startFrom(Map<String, Tensor> gWeights, Map<String, Tensor> dWeights, int iteration) {
+        if (iteration < 0 || iteration >= cfg.iterations()) {
+            throw new IllegalArgumentException("start iteration " + iteration + " must be in 0.." + (cfg.iterations() - 1)
+                    + " (--iters is " + cfg.iterations() + ")");
+        }
+        g.loadStateDict(org.sargan.model.ReferenceLayout.weightsOnly(gWeights));
+        d.loadStateDict(dWeights);
+        this.iteration = iteration;
     }
 
     public Generator generator() {
@@ -129,14 +142,10 @@ public final class Trainer {
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 
-    /** One training iteration; returns the losses computed in it. */
+    /** One training iteration on a random batch; returns the losses computed in it. */
     public Map<String, Float> step() {
-        Map<String, Float> losses = new LinkedHashMap<>();
-        float lr = schedule.at(iteration);
-        optG.setLr(lr);
-        optD.setLr(lr);
-
-        // 1. Prepare inputs: a random batch, horizontal flips, target labels = a permutation of the batch's labels.
+        // 1. Prepare inputs: a random batch, horizontal flips, target labels = a permutation of the batch's labels,
+        // and the gradient penalty's mixing weights.
         int n = cfg.batch();
         int[] labelOrg = new int[n];
         Tensor xReal = sampleBatch(labelOrg);
@@ -147,6 +156,32 @@ public final class Trainer {
             labelTrg[i] = labelTrg[j];
             labelTrg[j] = t;
         }
+        float[] alpha = new float[n];
+        for (int i = 0; i < n; i++) {
+            alpha[i] = rng.nextFloat();
+        }
+        return step(xReal, labelOrg, labelTrg, alpha);
+    }
+
+    /**
+     * One training iteration on given inputs (what {@link #step()} draws at random), so that a step can be
+     * compared with the authors' code on the same batch.
+     *
+     * @param xReal    images (N, 3, size, size) in [-1, 1]
+     * @param labelOrg their expressions
+     * @param labelTrg the target expressions
+     * @param alpha    per sample, the weight of the real image in the gradient penalty's mix
+     */
+    public Map<String, Float> step(Tensor xReal, int[] labelOrg, int[] labelTrg, float[] alpha) {
+        int n = xReal.dim(0);
+        if (labelOrg.length != n || labelTrg.length != n || alpha.length != n) {
+            throw new IllegalArgumentException("step: " + n + " images, " + labelOrg.length + " labels, "
+                    + labelTrg.length + " targets and " + alpha.length + " alphas; expected the same number");
+        }
+        Map<String, Float> losses = new LinkedHashMap<>();
+        float lr = schedule.at(iteration);
+        optG.setLr(lr);
+        optD.setLr(lr);
         Tensor cOrg = oneHot(labelOrg);
         Tensor cTrg = oneHot(labelTrg);
 
@@ -160,7 +195,7 @@ public final class Trainer {
             xFake = g.forward(xReal, cTrg);
         }
         Tensor dLossFake = d.forward(xFake)[0].mean();
-        Tensor dLossGp = gradientPenalty(xReal, xFake);
+        Tensor dLossGp = gradientPenalty(xReal, xFake, alpha);
         Tensor dLoss = dLossReal.add(dLossFake).add(dLossCls.mul(cfg.lambdaCls())).add(dLossGp.mul(cfg.lambdaGp()));
         dLoss.backward();
         optD.step();
@@ -193,13 +228,8 @@ public final class Trainer {
     }
 
     /** mean over samples of (|| d sum(D_src(x_hat)) / d x_hat ||_2 - 1)^2, x_hat between real and fake. */
-    private Tensor gradientPenalty(Tensor xReal, Tensor xFake) {
-        int n = xReal.dim(0);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = rng.nextFloat();
-        }
-        Tensor alpha = Tensor.of(a, n, 1, 1, 1);
+    private Tensor gradientPenalty(Tensor xReal, Tensor xFake, float[] a) {
+        Tensor alpha = Tensor.of(a, a.length, 1, 1, 1);
         Tensor xHat;
         try (GradMode.Scope s = GradMode.noGrad()) {
             xHat = alpha.mul(xReal).add(alpha.neg().add(1f).mul(xFake));
