@@ -88,13 +88,30 @@ class SafeTensorsTest {
 
     @Test
     void otherDtypesAreNamed() throws IOException {
-        String header = "{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}";
+        String header = "{\"w\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 16).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(h.length).put(h);
-        Path f = dir.resolve("half.safetensors");
+        Path f = dir.resolve("double.safetensors");
         Files.write(f, b.array());
-        assertRefused(f, "dtype F16; only F32");
+        assertRefused(f, "dtype F64; F32, F16, BF16 and I64 are read");
+    }
+
+    @Test
+    void halfBfloatAndInt64AreWidenedOnRead() throws IOException {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("h", Tensor.of(new float[] {0.5f, -2f}, 2));
+        t.put("b", Tensor.of(new float[] {3f, -0.25f}, 2));
+        t.put("n", Tensor.scalar(42f));
+        Path f = dir.resolve("mixed.safetensors");
+        SafeTensors.write(f, t, Map.of(), Map.of("h", DType.F16, "b", DType.BF16, "n", DType.I64));
+        // 2 + 2 halves, 8 for the int64: 16 bytes of data after the header
+        ByteBuffer len = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(Files.size(f) - 8 - len.getLong(0), 16);
+        SafeTensors back = SafeTensors.read(f);
+        for (String k : t.keySet()) {
+            assertArrayEquals(t.get(k).toArray(), back.tensors().get(k).toArray(), 0f, k);
+        }
     }
 
     @Test

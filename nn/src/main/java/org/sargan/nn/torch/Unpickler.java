@@ -198,6 +198,10 @@ final class Unpickler {
 
     private Object global(String module, String name) throws WeightFileException {
         Global g = new Global(module, name);
+        if (!ALLOWED.contains(g.qualified()) && module.equals("torch") && name.endsWith("Storage")) {
+            throw bad("unexpected dtype: storage class " + g.qualified() + "; only float32, float16, bfloat16 and"
+                    + " int64 storages are read (convert with .float() before saving)");
+        }
         if (!ALLOWED.contains(g.qualified())) {
             throw bad("refuses the global " + g.qualified() + ": a state dict needs only " + ORDERED_DICT
                     + ", _rebuild_tensor_v2, _rebuild_parameter and tensor storages, and nothing from the file is"

@@ -121,28 +121,27 @@ final class Zip {
 
     private static ByteBuffer inflate(ByteBuffer raw, long usize, String file, String name)
             throws WeightFileException {
-        // deflate expands at most about 1032:1; a larger claim is corrupt, and refusing it bounds the allocation
-        check(file, usize <= 1032L * raw.remaining() + 64 && usize <= Integer.MAX_VALUE - 8,
-                "deflated entry '" + name + "' claims " + usize + " bytes from " + raw.remaining());
-        byte[] outBytes = new byte[(int) usize];
+        check(file, usize <= Integer.MAX_VALUE - 8, "deflated entry '" + name + "' claims " + usize + " bytes");
+        // the output grows with what really decompresses, so a false size claim allocates nothing up front
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] chunk = new byte[1 << 16];
         Inflater inf = new Inflater(true);
         try {
             inf.setInput(raw);
-            int got = 0;
-            while (got < outBytes.length && !inf.finished()) {
-                int r = inf.inflate(outBytes, got, outBytes.length - got);
+            while (out.size() < usize && !inf.finished()) {
+                int r = inf.inflate(chunk, 0, (int) Math.min(chunk.length, usize - out.size()));
                 if (r == 0 && (inf.needsInput() || inf.needsDictionary())) {
                     break;
                 }
-                got += r;
+                out.write(chunk, 0, r);
             }
-            check(file, got == outBytes.length, "deflated entry '" + name + "' is truncated");
+            check(file, out.size() == usize, "deflated entry '" + name + "' is truncated");
         } catch (DataFormatException e) {
             throw new WeightFileException(file + ": deflated entry '" + name + "' is corrupt: " + e.getMessage());
         } finally {
             inf.end();
         }
-        return ByteBuffer.wrap(outBytes).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private static String ascii(ByteBuffer b, int at, int len) {
