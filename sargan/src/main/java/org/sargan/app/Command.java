@@ -115,14 +115,17 @@ enum Command {
     /** One line per option: "--name ARG   help (default X)". */
     String help() {
         StringBuilder b = new StringBuilder("usage: sargan " + synopsis().substring("sargan ".length()) + "\n");
-        b.append(wrap("  ", summary, "  ")).append('\n');
+        b.append(wrap("  ", words(summary), "  ")).append('\n');
         for (Opt o : options) {
-            String head = String.format("  %-30s ", "--" + o.name + (o.isFlag() ? "" : " " + o.arg));
-            String text = o.help + (o.fallback == null ? "" : " (default " + o.fallback + ")");
+            String head = String.format("  %-32s ", "--" + o.name + (o.isFlag() ? "" : " " + o.arg));
+            List<String> text = words(o.help);
+            if (o.fallback != null) {
+                text.add("(default " + o.fallback + ")");
+            }
             b.append(wrap(head, text, " ".repeat(head.length()))).append('\n');
         }
-        b.append(String.format("  %-30s %s%n", "--debug", "stack traces on errors"));
-        b.append(String.format("  %-30s %s%n", "-h, --help", "this help"));
+        b.append(String.format("  %-32s %s%n", "--debug", "stack traces on errors"));
+        b.append(String.format("  %-32s %s%n", "-h, --help", "this help"));
         return b.toString();
     }
 
@@ -138,7 +141,7 @@ enum Command {
                 parts.add("[--" + o.name + " " + (o.fallback != null ? o.fallback : o.arg) + "]");
             }
         }
-        return wrap("sargan " + name + " ", String.join(" ", parts), "        ");
+        return wrap("sargan " + name + " ", parts, "        ");
     }
 
     /** The whole command line, as {@code sargan help} prints it and the README shows it. */
@@ -147,7 +150,7 @@ enum Command {
         b.append("usage: sargan <command> [options]      options as --name value or --name=value\n");
         for (Command c : values()) {
             b.append('\n').append(c.synopsis()).append('\n');
-            b.append(wrap("    ", c.summary, "    ")).append('\n');
+            b.append(wrap("    ", words(c.summary), "    ")).append('\n');
         }
         b.append("""
 
@@ -159,12 +162,16 @@ enum Command {
         return b.toString();
     }
 
-    /** {@code first} then the words of {@code text}, wrapped at WIDTH columns, later lines starting with indent. */
-    private static String wrap(String first, String text, String indent) {
+    private static List<String> words(String text) {
+        return new ArrayList<>(List.of(text.split(" ")));
+    }
+
+    /** {@code first} then {@code words} (never split), wrapped at WIDTH columns, later lines starting with indent. */
+    private static String wrap(String first, List<String> words, String indent) {
         StringBuilder b = new StringBuilder();
         StringBuilder line = new StringBuilder(first);
         int start = line.length();
-        for (String w : text.split(" ")) {
+        for (String w : words) {
             if (line.length() > start && line.length() + 1 + w.length() > WIDTH) {
                 b.append(line).append('\n');
                 line = new StringBuilder(indent);
