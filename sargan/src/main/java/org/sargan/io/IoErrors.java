@@ -36,7 +36,8 @@ public final class IoErrors {
             return "the folder is not empty";
         }
         if (e instanceof FileSystemException f) {
-            return f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            String r = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
+            return r.isEmpty() ? r : Character.toLowerCase(r.charAt(0)) + r.substring(1);
         }
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
@@ -51,8 +52,8 @@ public final class IoErrors {
 
     /** {@code what} (e.g. "cannot write the checkpoint X") with the reason of {@code e}, keeping e as the cause. */
     public static IOException context(String what, IOException e) {
-        return new IOException(what + ": " + (e instanceof FileSystemException f && f.getFile() != null
-                ? describe(e) : reason(e)), e);
+        boolean named = !(e instanceof FileSystemException f) || f.getFile() == null || what.contains(f.getFile());
+        return new IOException(what + ": " + (named ? reason(e) : describe(e)), e);
     }
 
     /**
