@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 carry=$(pwd)/device-carry
 rm -rf "$carry" && mkdir -p "$carry/lib"
-mvn -B -q install -DskipTests
+# strict: the GPU machine needs the compiled kernels, so a kernel that does not compile must stop here
+SARGAN_KERNELS_STRICT=1 mvn -B -q install -DskipTests
 mvn -B -q -pl bench dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$carry/lib" \
   -DexcludeArtifactIds=jmh-generator-annprocess
 cp bench/target/sargan-bench-*.jar "$carry/lib/"

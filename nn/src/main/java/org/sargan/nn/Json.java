@@ -10,8 +10,12 @@ import java.util.Map;
  * Parsed into Map, List, String, Double/Long, Boolean and null.
  */
 final class Json {
+    /** Deepest nesting of objects and arrays accepted (a safetensors header needs 3): deeper input is refused before
+     * the recursive parser could overflow its stack. */
+    static final int MAX_DEPTH = 64;
     private final String s;
     private int i;
+    private int depth;
 
     private Json(String s) {
         this.s = s;
@@ -44,11 +48,13 @@ final class Json {
             throw error("unexpected end");
         }
         char c = s.charAt(i);
-        if (c == '{') {
-            return object();
-        }
-        if (c == '[') {
-            return array();
+        if (c == '{' || c == '[') {
+            if (++depth > MAX_DEPTH) {
+                throw error("nested deeper than " + MAX_DEPTH + " levels");
+            }
+            Object v = c == '{' ? object() : array();
+            depth--;
+            return v;
         }
         if (c == '"') {
             return string();

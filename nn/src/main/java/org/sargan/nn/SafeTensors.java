@@ -64,9 +64,11 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
         byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // created like any new file (mode 0666 less the umask, e.g. 0644), unlike createTempFile's 0600
+        Path tmp = dir.resolve(file.getFileName() + "." + Long.toUnsignedString(new java.util.Random().nextLong(), 36)
+                + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length);
                 len.flip();
                 writeFully(ch, len);
@@ -221,6 +223,39 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
                         + " has data_offsets " + offs + " but the data section holds " + dataSize + " bytes");
             }
             return new Entry(name, dtype, s, b, e);
+        }
+    }
+
+    /**
+     * The "__metadata__" strings of a file, read from its header alone (the tensors are not read): for telling what
+     * a file holds without loading it.
+     */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        String name = file.toString();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            if (size < 8) {
+                throw new IOException(name + " is not a safetensors file: " + size + " bytes");
+            }
+            readFully(ch, len, 0);
+            long n = len.flip().getLong();
+            if (n <= 0 || n > MAX_HEADER || 8 + n > size) {
+                throw new IOException(name + " is truncated or not a safetensors file: header length " + n);
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) n);
+            readFully(ch, hb, 8);
+            Object parsed;
+            try {
+                parsed = Json.parse(new String(hb.array(), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(name + " has a corrupt header: " + e.getMessage());
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            if (parsed instanceof Map<?, ?> header && header.get("__metadata__") instanceof Map<?, ?> md) {
+                md.forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
+            }
+            return metadata;
         }
     }
 }

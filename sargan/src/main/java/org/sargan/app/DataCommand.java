@@ -14,9 +14,9 @@ final class DataCommand {
 
     static void synth(Options opts, PrintStream out) throws IOException {
         Path dir = Path.of(opts.required("out"));
-        int identities = opts.integer("identities", 100, 1, 1_000_000);
-        int size = opts.integer("size", 128, 16, 2048);
-        long seed = opts.integer("seed", 1, 0, Integer.MAX_VALUE);
+        int identities = opts.integer("identities", 1, 1_000_000);
+        int size = opts.integer("size", 16, 2048);
+        long seed = opts.integer("seed", 0, Integer.MAX_VALUE);
         for (int id = 0; id < identities; id++) {
             for (Expression e : Expression.values()) {
                 Pictures.writePng(SyntheticFaces.render(seed + id, e, size),

@@ -65,8 +65,8 @@ final class EngineDemo {
     }
 
     static void run(Options opts, PrintStream out) throws IOException {
-        int steps = opts.integer("steps", 300, 1, 1_000_000);
-        Path dir = Path.of(opts.string("out", "runs/engine-demo"));
+        int steps = opts.integer("steps", 1, 1_000_000);
+        Path dir = Path.of(opts.string("out"));
         Random rng = new Random(1);
         Net net = new Net(rng);
         Adam adam = new Adam(net, 3e-3f, 0.9f, 0.999f);

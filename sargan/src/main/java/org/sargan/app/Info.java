@@ -12,18 +12,16 @@ final class Info {
     }
 
     static void run(Options opts, PrintStream out) {
-        String model = opts.string("model", null);
-        int size = opts.integer("size", 128, 32, 1024);
-        int convDim = opts.integer("conv-dim", 64, 1, 1024);
+        Variant model = opts.parsed("model", Variant::parse);
+        int size = opts.integer("size", 32, 1024);
+        int convDim = opts.integer("conv-dim", 1, 1024);
         if (model != null) {
-            ModelSummary.print(out, Variant.parse(model), size, convDim);
+            ModelSummary.print(out, model, size, convDim);
             return;
         }
-        Package p = Info.class.getPackage();
-        String version = p.getImplementationVersion() != null ? p.getImplementationVersion() : "development build";
-        out.println("sargan " + version);
+        out.println("sargan " + Main.version());
         out.println("java:      " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
-        out.println("backend:   " + Backends.current().describe() + " (choose with -Dsargan.backend=cpu|cuda|auto)");
+        out.println("backend:   " + backend() + " (choose with -Dsargan.backend=cpu|cuda|auto)");
         out.println("threads:   " + Parallel.threads() + " (set with -Dsargan.threads=N)");
         out.println("cpu gemm:  " + SimdSupport.describe());
         out.println("backends:  " + Backends.available());
@@ -35,6 +33,17 @@ final class Info {
             } catch (IllegalStateException unavailable) {
                 out.println("cuda:      " + unavailable.getMessage());
             }
+        }
+    }
+
+    /** The backend the other commands would use; a requested backend that cannot run here is reported, not fatal. */
+    private static String backend() {
+        String requested = System.getProperty("sargan.backend", "cpu");
+        try {
+            return Backends.select(requested).describe();
+        } catch (IllegalStateException | IllegalArgumentException unusable) {
+            return "-Dsargan.backend=" + requested + " cannot run here, so every other command would fail: "
+                    + unusable.getMessage();
         }
     }
 }

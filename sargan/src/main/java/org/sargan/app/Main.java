@@ -1,11 +1,17 @@
 package org.sargan.app;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
+import org.sargan.io.IoErrors;
 
 /**
- * The {@code sargan} command line. Every failure is one line on stderr and a non-zero exit; {@code --debug} adds
- * the stack trace.
+ * The {@code sargan} command line. One exit-code rule for every command: 0 done, 2 for a wrong command line (an
+ * unknown command or option, a missing or malformed value, options that contradict each other or the checkpoint),
+ * 1 for a failure (a file missing or corrupt, unusable data, an I/O error, out of memory), 130/143 for a run stopped
+ * by Ctrl-C or kill after writing its checkpoint. Every error is one line on stderr; {@code --debug} adds the stack
+ * trace.
  */
 public final class Main {
     private Main() {
@@ -19,62 +25,98 @@ public final class Main {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean debug = Arrays.asList(args).contains("--debug");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-        if (rest.length == 0 || rest[0].equals("help") || rest[0].equals("--help")) {
-            out.print(usage());
-            return 0;
-        }
-        try {
-            String[] optArgs = Arrays.copyOfRange(rest, 1, rest.length);
-            switch (rest[0]) {
-                case "info" -> Info.run(Options.parse(optArgs, "model", "size", "conv-dim"), out);
-                case "demo" -> TrainCommand.demo(Options.parse(optArgs, "iters", "out", "lr"), out);
-                case "engine-demo" -> EngineDemo.run(Options.parse(optArgs, "steps", "out"), out);
-                case "train" -> TrainCommand.train(Options.parse(optArgs, "data", "size", "batch", "iters", "variant",
-                        "conv-dim", "lr", "lr-schedule", "out", "resume", "seed", "sample-every", "checkpoint-every",
-                        "classes"), out);
-                case "translate" -> TranslateCommand.translate(Options.parse(optArgs, "checkpoint", "input", "to",
-                        "out"), out);
-                case "export" -> TranslateCommand.export(Options.parse(optArgs, "checkpoint", "out"), out);
-                case "data" -> {
-                    if (optArgs.length == 0 || !optArgs[0].equals("synth")) {
-                        throw new UsageException("usage: sargan data synth --out DIR [--identities N] [--size S]");
-                    }
-                    DataCommand.synth(Options.parse(Arrays.copyOfRange(optArgs, 1, optArgs.length), "out",
-                            "identities", "size", "seed"), out);
+        if (rest.length == 0 || List.of("help", "--help", "-h").contains(rest[0])) {
+            if (rest.length > 1) {
+                Command c = Command.find(Arrays.copyOfRange(rest, 1, rest.length));
+                if (c == null) {
+                    err.println("sargan: unknown command '" + String.join(" ", Arrays.copyOfRange(rest, 1,
+                            rest.length)) + "'; " + commands());
+                    return 2;
                 }
-                default -> throw new UsageException("unknown command '" + rest[0]
-                        + "'; commands: demo, train, translate, export, data synth, info, engine-demo");
+                out.print(c.help());
+            } else {
+                out.print(Command.overview());
             }
             return 0;
+        }
+        if (rest[0].equals("--version")) {
+            out.println("sargan " + version());
+            return 0;
+        }
+        Command c = Command.find(rest);
+        if (c == null) {
+            err.println("sargan: " + (rest[0].equals("data") ? "usage: " + Command.DATA_SYNTH.synopsis().strip()
+                    : "unknown command '" + rest[0] + "'; " + commands()));
+            return 2;
+        }
+        String[] optArgs = Arrays.copyOfRange(rest, c.words(), rest.length);
+        if (Arrays.asList(optArgs).contains("--help") || Arrays.asList(optArgs).contains("-h")) {
+            out.print(c.help());
+            return 0;
+        }
+        return guarded(() -> dispatch(c, Options.parse(c, optArgs), out), err, debug);
+    }
+
+    private static int dispatch(Command c, Options o, PrintStream out) throws IOException {
+        switch (c) {
+            case DEMO -> {
+                return TrainCommand.demo(o, out);
+            }
+            case TRAIN -> {
+                return TrainCommand.train(o, out);
+            }
+            case TRANSLATE -> TranslateCommand.translate(o, out);
+            case EXPORT -> TranslateCommand.export(o, out);
+            case DATA_SYNTH -> DataCommand.synth(o, out);
+            case INFO -> Info.run(o, out);
+            case ENGINE_DEMO -> EngineDemo.run(o, out);
+            default -> throw new IllegalStateException("no handler for " + c.name);
+        }
+        return 0;
+    }
+
+    /** A command body; returns its exit code. */
+    interface Body {
+        int run() throws IOException;
+    }
+
+    /** Runs {@code body}, turning anything it throws into one line on {@code err} and the exit code of its kind. */
+    static int guarded(Body body, PrintStream err, boolean debug) {
+        try {
+            return body.run();
         } catch (UsageException e) {
             err.println("sargan: " + e.getMessage());
             return 2;
-        } catch (RuntimeException | java.io.IOException e) {
-            err.println("sargan: " + e.getMessage());
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            return 1;
+        } catch (IOException e) {
+            return fail(err, IoErrors.describe(e), e, debug);
+        } catch (RuntimeException e) {
+            return fail(err, e.getMessage() != null ? e.getMessage() : e.toString(), e, debug);
+        } catch (OutOfMemoryError e) {
+            return fail(err, "out of memory (" + e.getMessage() + "); give Java more with -Xmx, e.g. "
+                    + "java -Xmx8g -jar sargan.jar ..., or use a smaller --batch or --size", e, debug);
+        } catch (StackOverflowError e) {
+            return fail(err, "stack overflow: an input is nested too deeply, or this is a bug (--debug shows where)",
+                    e, debug);
+        } catch (Error e) {
+            return fail(err, "internal error: " + e, e, debug);
         }
     }
 
-    static String usage() {
-        return """
-                usage: sargan <command> [options]
-                  demo [--iters N] [--out DIR] [--lr X]
-                        render the built-in faces and train a small SARGAN (on the CPU, on the GPU with
-                        java -Dsargan.backend=cuda); writes samples.png, losses.png, losses.csv and
-                        checkpoint.safetensors
-                  train --data DIR [--size 128] [--batch 8] [--iters 200000] [--variant sargan|usgan|stargan]
-                        [--conv-dim 64] [--lr 1e-4] [--lr-schedule reference|linear] [--out DIR]
-                        [--resume CHECKPOINT] [--classes all|present] [--seed N]
-                  translate --checkpoint F --input IMG|DIR --to happy|...|all [--out DIR]
-                  export --checkpoint F --out G.safetensors     the generator alone, for inference
-                  data synth --out DIR [--identities 100] [--size 128]
-                  info [--model sargan|usgan|stargan --size 128]
-                  engine-demo [--steps N] [--out DIR]           the engine on a small denoising network
-                expressions: afraid, angry, disgusted, happy, neutral, sad, surprised
-                options: --debug (stack traces on errors)
-                """;
+    private static int fail(PrintStream err, String message, Throwable e, boolean debug) {
+        err.println("sargan: " + message.replace('\n', ' '));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return 1;
+    }
+
+    private static String commands() {
+        return "commands: " + String.join(", ", Arrays.stream(Command.values()).map(c -> c.name).toList())
+                + ", help";
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v != null ? v : "(development build)";
     }
 }

@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.sargan.api.ExpressionEditor;
 import org.sargan.core.Tensor;
 import org.sargan.data.Expression;
+import org.sargan.data.Images;
+import org.sargan.io.IoErrors;
 import org.sargan.nn.SafeTensors;
 import org.sargan.train.Checkpoint;
 import org.sargan.viz.Pictures;
@@ -26,51 +27,68 @@ final class TranslateCommand {
     }
 
     static void translate(Options opts, PrintStream out) throws IOException {
-        ExpressionEditor editor = ExpressionEditor.load(Path.of(opts.required("checkpoint")));
         String to = opts.required("to");
         List<Expression> targets = to.equalsIgnoreCase("all") ? List.of(Expression.values())
-                : List.of(Expression.parse(to));
+                : List.of(opts.parsed("to", Expression::parse));
         Path input = Path.of(opts.required("input"));
-        Path dir = Path.of(opts.string("out", "runs/translated"));
+        Path checkpoint = Path.of(opts.required("checkpoint"));
+        IoErrors.requireFile(checkpoint, "--checkpoint");
+        Path dir = Path.of(opts.string("out"));
         List<Path> files = new ArrayList<>();
+        int subfolders = 0;
         if (Files.isDirectory(input)) {
             try (Stream<Path> s = Files.list(input)) {
-                files.addAll(s.filter(Files::isRegularFile).sorted().toList());
+                for (Path p : s.sorted().toList()) {
+                    if (Files.isRegularFile(p)) {
+                        files.add(p);
+                    } else if (Files.isDirectory(p)) {
+                        subfolders++;
+                    }
+                }
             }
         } else if (Files.isRegularFile(input)) {
             files.add(input);
         } else {
-            throw new IllegalArgumentException("input " + input + " does not exist");
+            throw new IOException("--input " + input + ": no such file or folder");
         }
+        ExpressionEditor editor = ExpressionEditor.load(checkpoint);
+        Map<Path, String> names = OutputNames.of(files);
         // (image, target) pairs go through the generator in batches of up to BATCH
         List<BufferedImage> batchImages = new ArrayList<>();
         List<Expression> batchTargets = new ArrayList<>();
         List<Path> batchNames = new ArrayList<>();
         int written = 0;
-        int skipped = 0;
+        int images = 0;
+        List<String> unreadable = new ArrayList<>();
         for (Path f : files) {
-            BufferedImage img = readImage(f);
-            if (img == null) {
-                skipped++;
+            BufferedImage img;
+            try {
+                img = Images.read(f);
+            } catch (Images.UnreadableImageException e) {
+                unreadable.add(e.getMessage());
                 continue;
             }
+            images++;
             for (Expression t : targets) {
                 batchImages.add(img);
                 batchTargets.add(t);
-                String base = f.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-                batchNames.add(dir.resolve(base + "_" + t.id() + ".png"));
+                batchNames.add(dir.resolve(names.get(f) + "_" + t.id() + ".png"));
                 if (batchImages.size() == BATCH) {
                     written += flush(editor, batchImages, batchTargets, batchNames);
                 }
             }
         }
         written += flush(editor, batchImages, batchTargets, batchNames);
+        String notes = (unreadable.isEmpty() ? "" : "; skipped " + unreadable.size() + " unreadable files: "
+                + String.join("; ", unreadable.subList(0, Math.min(3, unreadable.size())))
+                + (unreadable.size() > 3 ? "; ..." : ""))
+                + (subfolders == 0 ? "" : "; ignored " + subfolders + " subfolders (only the files directly in "
+                + input + " are read)");
         if (written == 0) {
-            throw new IllegalArgumentException("no readable image in " + input
-                    + (skipped > 0 ? " (" + skipped + " unreadable files)" : ""));
+            throw new IllegalArgumentException("no readable image in " + input + notes);
         }
-        out.printf("wrote %d images to %s%s%n", written, dir, skipped > 0 ? "; skipped " + skipped
-                + " unreadable files" : "");
+        out.printf("wrote %d images (%d inputs x %d expressions) to %s%s%n", written, images, targets.size(), dir,
+                notes);
     }
 
     private static int flush(ExpressionEditor editor, List<BufferedImage> images, List<Expression> targets,
@@ -89,17 +107,9 @@ final class TranslateCommand {
         return n;
     }
 
-    private static BufferedImage readImage(Path f) {
-        try {
-            return ImageIO.read(f.toFile());
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     static void export(Options opts, PrintStream out) throws IOException {
+        Path file = ExportGuard.target(opts);
         Checkpoint.Loaded ck = Checkpoint.load(Path.of(opts.required("checkpoint")));
-        Path file = Path.of(opts.required("out"));
         Map<String, String> md = new java.util.LinkedHashMap<>();
         md.put("format", "sargan-generator-1");
         md.put("variant", ck.config().variant().id());

@@ -98,4 +98,10 @@ public record TrainConfig(int size, int batch, int iterations, Variant variant, 
         return new TrainConfig(size, batch, n, variant, convDim, dConvDim, lr, schedule, nCritic, lambdaCls,
                 lambdaRec, lambdaGp, seed, sampleEvery, checkpointEvery, dLayers);
     }
+
+    /** The same run writing samples and checkpoints at other intervals (they do not change what is computed). */
+    public TrainConfig withIntervals(int samples, int checkpoints) {
+        return new TrainConfig(size, batch, iterations, variant, convDim, dConvDim, lr, schedule, nCritic, lambdaCls,
+                lambdaRec, lambdaGp, seed, samples, checkpoints);
+    }
 }

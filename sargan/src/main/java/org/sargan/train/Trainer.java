@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.sargan.core.Autograd;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Losses;
 import org.sargan.data.Dataset;
 import org.sargan.data.Expression;
+import org.sargan.io.IoErrors;
 import org.sargan.model.Discriminator;
 import org.sargan.model.Generator;
 import org.sargan.nn.Adam;
@@ -30,6 +32,13 @@ import org.sargan.viz.Pictures;
  */
 public final class Trainer {
     private static final int CLASSES = Expression.values().length;
+    /** File names inside the output folder. */
+    public static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String LOSSES_CSV = "losses.csv";
+    /** Longest training time between two checkpoints: a stop or a crash never loses more than this. */
+    public static final int CHECKPOINT_MINUTES = 10;
+    /** The seven losses, in the column order of losses.csv. */
+    static final List<String> LOSS_NAMES = List.of("D/real", "D/fake", "D/cls", "D/gp", "G/fake", "G/rec", "G/cls");
 
     private final TrainConfig cfg;
     private final Dataset data;
@@ -44,6 +53,7 @@ public final class Trainer {
     /** Per loss: {iteration, value} pairs, for the plot. */
     private final Map<String, List<double[]>> history = new LinkedHashMap<>();
     private int iteration;
+    private LongSupplier clock = System::nanoTime;
 
     public Trainer(TrainConfig cfg, Dataset data, Path out, PrintStream log) {
         if (data.imageSize() != cfg.size()) {
@@ -100,27 +110,48 @@ public final class Trainer {
 
     /** Trains until the configured iteration count, with progress lines, samples and checkpoints. */
     public void run() throws IOException {
-        Files.createDirectories(out);
+        run(new StopRequest());
+    }
+
+    /**
+     * Trains until the configured iteration count or until {@code stop} is requested; either way the last step is
+     * followed by a checkpoint. Checkpoints are also written every {@code checkpointEvery} iterations and at least
+     * every {@link #CHECKPOINT_MINUTES} minutes.
+     *
+     * @return true when the run is complete, false when it stopped early
+     */
+    public boolean run(StopRequest stop) throws IOException {
+        IoErrors.createFolder(out, "output folder");
+        RunFiles.removeStaleTemporaries(out, log, CHECKPOINT, "samples.png", "losses.png", LOSSES_CSV);
+        Path csv = out.resolve(LOSSES_CSV);
         if (iteration == 0) {
-            // a fresh run starts a fresh loss log; a resumed one appends to it
-            Files.deleteIfExists(out.resolve("losses.csv"));
+            // a fresh run starts a fresh loss log
+            Files.deleteIfExists(csv);
+        } else {
+            // a resumed one keeps the rows up to its checkpoint: rows written after it (before a kill -9) are
+            // dropped, so that no iteration is listed twice
+            history.clear();
+            RunFiles.truncateCsv(csv, iteration).forEach((it, row) -> row.forEach((k, v) ->
+                    history.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {it, v})));
         }
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
+        long lastCheckpoint = start;
         int first = iteration;
         while (iteration < cfg.iterations()) {
             Map<String, Float> losses = step();
             for (Map.Entry<String, Float> e : losses.entrySet()) {
                 if (!Float.isFinite(e.getValue())) {
-                    Path ck = out.resolve("checkpoint.safetensors");
+                    Path ck = out.resolve(CHECKPOINT);
                     throw new IllegalStateException("training diverged: " + e.getKey() + " is " + e.getValue()
                             + " at iteration " + iteration + "; " + (Files.exists(ck) ? "the last good checkpoint is "
                             + ck : "no checkpoint had been written yet"));
                 }
             }
             appendCsv(losses);
-            boolean last = iteration == cfg.iterations();
+            boolean last = iteration == cfg.iterations() || stop.requested();
+            long now = clock.getAsLong();
             if (iteration % 10 == 0 || last || iteration == first + 1) {
-                double secs = (System.nanoTime() - start) / 1e9;
+                double secs = (now - start) / 1e9;
                 double rate = (iteration - first) / secs;
                 StringBuilder line = new StringBuilder(String.format("it %d/%d", iteration, cfg.iterations()));
                 losses.forEach((k, v) -> line.append(String.format("  %s %.4f", k, v)));
@@ -131,10 +162,33 @@ public final class Trainer {
                 writeSamples();
                 writePlot();
             }
-            if (iteration % cfg.checkpointEvery() == 0 || last) {
-                Checkpoint.save(out.resolve("checkpoint.safetensors"), cfg, g, d, optG, optD, iteration, rng.state());
+            boolean timeUp = now - lastCheckpoint >= CHECKPOINT_MINUTES * 60_000_000_000L;
+            if (iteration % cfg.checkpointEvery() == 0 || last || timeUp) {
+                Path ck = out.resolve(CHECKPOINT);
+                try {
+                    Checkpoint.save(ck, cfg, g, d, optG, optD, iteration, rng.state());
+                } catch (IOException e) {
+                    throw IoErrors.context("cannot write the checkpoint " + ck, e);
+                }
+                lastCheckpoint = now;
+                if (timeUp && !last && iteration % cfg.checkpointEvery() != 0) {
+                    log.printf("checkpoint at iteration %d (%d minutes since the last): %s%n", iteration,
+                            CHECKPOINT_MINUTES, ck);
+                }
+            }
+            if (stop.requested() && iteration < cfg.iterations()) {
+                log.printf("stopped by %s at iteration %d of %d; checkpoint: %s; continue with: sargan train --data "
+                        + "DIR --resume %s%n", stop.reason(), iteration, cfg.iterations(), out.resolve(CHECKPOINT),
+                        out.resolve(CHECKPOINT));
+                return false;
             }
         }
+        return true;
+    }
+
+    /** Replaces the clock that times the checkpoint interval (nanoseconds), for tests. */
+    void clock(LongSupplier nanos) {
+        clock = nanos;
     }
 
     private static String eta(double seconds) {
@@ -271,15 +325,15 @@ public final class Trainer {
     }
 
     private void appendCsv(Map<String, Float> losses) throws IOException {
-        Path csv = out.resolve("losses.csv");
+        Path csv = out.resolve(LOSSES_CSV);
         boolean fresh = !Files.exists(csv);
         try (Writer w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             if (fresh) {
-                w.write("iteration,D/real,D/fake,D/cls,D/gp,G/fake,G/rec,G/cls\n");
+                w.write("iteration," + String.join(",", LOSS_NAMES) + "\n");
             }
             StringBuilder b = new StringBuilder(Integer.toString(iteration));
-            for (String k : new String[] {"D/real", "D/fake", "D/cls", "D/gp", "G/fake", "G/rec", "G/cls"}) {
+            for (String k : LOSS_NAMES) {
                 Float v = losses.get(k);
                 b.append(',').append(v == null ? "" : v.toString());
             }
@@ -290,19 +344,19 @@ public final class Trainer {
         }
     }
 
+    /** losses.png: one panel per loss (their scales differ by orders of magnitude), for the whole run. */
     private void writePlot() throws IOException {
         List<String> names = new ArrayList<>();
         List<double[]> xs = new ArrayList<>();
         List<double[]> series = new ArrayList<>();
-        for (String k : new String[] {"D/cls", "G/rec", "G/cls"}) {
+        for (String k : LOSS_NAMES) {
             if (history.containsKey(k)) {
                 names.add(k);
                 xs.add(history.get(k).stream().mapToDouble(p -> p[0]).toArray());
                 series.add(history.get(k).stream().mapToDouble(p -> p[1]).toArray());
             }
         }
-        Pictures.writePng(Pictures.plot("SARGAN losses since this run started", names, xs, series),
-                out.resolve("losses.png"));
+        Pictures.writePng(Pictures.panels("SARGAN losses", names, xs, series), out.resolve("losses.png"));
     }
 
     /** Row r's input: spread over the data, preferring a neutral face so that the edits stand out. */

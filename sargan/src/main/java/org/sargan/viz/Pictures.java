@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.sargan.io.IoErrors;
 
 /** PNG output: image grids from tensors and line plots of loss curves. */
 public final class Pictures {
@@ -80,23 +81,79 @@ public final class Pictures {
         return plot(title, names, xs, series);
     }
 
-    /** A line plot of named series, each with its own x values (iterations), sharing both axes. */
+    /** Colours of the series, in order. */
+    private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
+        new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2)};
+    /** Margins around a plot's data area: room for the title, tick labels, axis names and the legend. */
+    private static final int LEFT = 64;
+    private static final int TOP = 28;
+    private static final int BOTTOM = 42;
+    private static final int LEGEND = 130;
+    private static final int TICKS = 4;
+
+    /**
+     * A line plot of named series, each with its own x values (iterations), sharing both axes: ticks and labels on
+     * both axes, and the legend to the right of the data area, where it cannot cover a curve.
+     */
     public static BufferedImage plot(String title, List<String> names, List<double[]> xs, List<double[]> series) {
-        int w = 640;
-        int h = 360;
-        int left = 60;
-        int right = 20;
-        int top = 30;
-        int bottom = 40;
+        BufferedImage img = canvas(640 + (names.size() > 1 ? LEGEND : 0), 360);
+        Graphics2D g = graphics(img);
+        drawPlot(g, 0, 0, img.getWidth(), img.getHeight(), title, names, xs, series, 0, names.size() > 1);
+        g.dispose();
+        return img;
+    }
+
+    /**
+     * One small plot per series in a grid of two columns, each with its own y axis: for losses whose scales differ
+     * by orders of magnitude and signs, which one shared axis would flatten. Each panel is titled by its series.
+     */
+    public static BufferedImage panels(String title, List<String> names, List<double[]> xs, List<double[]> series) {
+        int cols = 2;
+        int rows = Math.max(1, (names.size() + cols - 1) / cols);
+        int pw = 420;
+        int ph = 220;
+        int header = 24;
+        BufferedImage img = canvas(cols * pw, header + rows * ph);
+        Graphics2D g = graphics(img);
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        g.drawString(title, 8, 17);
+        for (int k = 0; k < names.size(); k++) {
+            drawPlot(g, (k % cols) * pw, header + (k / cols) * ph, pw, ph, names.get(k), List.of(names.get(k)),
+                    List.of(xs.get(k)), List.of(series.get(k)), k, false);
+        }
+        g.dispose();
+        return img;
+    }
+
+    /** The data area of a plot drawn at (x0, y0) with size (w, h): {x, y, width, height}. */
+    static int[] dataArea(int x0, int y0, int w, int h, boolean legend) {
+        return new int[] {x0 + LEFT, y0 + TOP, w - LEFT - (legend ? LEGEND : 16), h - TOP - BOTTOM};
+    }
+
+    private static BufferedImage canvas(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
+    }
+
+    private static Graphics2D graphics(BufferedImage img) {
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
+        return g;
+    }
+
+    private static void drawPlot(Graphics2D g, int x0, int y0, int w, int h, String title, List<String> names,
+            List<double[]> xs, List<double[]> series, int firstColour, boolean legend) {
+        int[] a = dataArea(x0, y0, w, h, legend);
         double lo = Double.MAX_VALUE;
         double hi = -Double.MAX_VALUE;
-        double n = 1;
+        double xLo = Double.MAX_VALUE;
+        double xHi = -Double.MAX_VALUE;
         for (int k = 0; k < series.size(); k++) {
             for (double v : series.get(k)) {
                 if (Double.isFinite(v)) {
@@ -105,66 +162,94 @@ public final class Pictures {
                 }
             }
             for (double x : xs.get(k)) {
-                n = Math.max(n, x);
+                xLo = Math.min(xLo, x);
+                xHi = Math.max(xHi, x);
             }
+        }
+        if (lo > hi) {
+            lo = 0;
+            hi = 1;
+        }
+        if (xLo > xHi) {
+            xLo = 0;
+            xHi = 1;
         }
         // series of very different sizes (a loss and a penalty) share the axis on a log scale
         boolean log = lo > 0 && hi / lo > 100;
-        String loLabel = String.format("%.3g", lo);
-        String hiLabel = String.format("%.3g", hi);
-        if (log) {
-            lo = Math.log10(lo);
-            hi = Math.log10(hi);
+        double vLo = log ? Math.log10(lo) : lo;
+        double vHi = log ? Math.log10(hi) : hi;
+        if (!(vHi > vLo)) {
+            vHi = vLo + 1;
+            vLo = vLo - 1;
         }
-        if (!(hi > lo)) {
-            hi = lo + 1;
+        if (!(xHi > xLo)) {
+            xHi = xLo + 1;
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        g.setColor(Color.BLACK);
+        g.drawString(title, a[0] + (a[2] - g.getFontMetrics().stringWidth(title)) / 2, y0 + 18);
+        g.setColor(new Color(0xdddddd));
+        for (int t = 1; t < TICKS; t++) {
+            g.drawLine(a[0], a[1] + t * a[3] / TICKS, a[0] + a[2], a[1] + t * a[3] / TICKS);
         }
         g.setColor(Color.GRAY);
-        g.drawRect(left, top, w - left - right, h - top - bottom);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString(hiLabel, 4, top + 10);
-        g.drawString(loLabel, 4, h - bottom);
-        if (log) {
-            g.drawString("(log scale)", 4, top + 24);
+        g.drawRect(a[0], a[1], a[2], a[3]);
+        for (int t = 0; t <= TICKS; t++) {
+            double v = vHi - t * (vHi - vLo) / TICKS;
+            String label = String.format("%.3g", log ? Math.pow(10, v) : v);
+            int ty = a[1] + t * a[3] / TICKS;
+            g.drawString(label, a[0] - 6 - g.getFontMetrics().stringWidth(label), ty + 4);
+            double xv = xLo + t * (xHi - xLo) / TICKS;
+            String xl = String.format("%.0f", xv);
+            int tx = a[0] + t * a[2] / TICKS;
+            g.drawLine(tx, a[1] + a[3], tx, a[1] + a[3] + 3);
+            g.drawString(xl, tx - g.getFontMetrics().stringWidth(xl) / 2, a[1] + a[3] + 15);
         }
-        g.drawString("iteration", w / 2, h - 12);
-        g.drawString("1", left, h - bottom + 14);
-        g.drawString(String.format("%.0f", n), w - right - 30, h - bottom + 14);
-        g.setColor(Color.BLACK);
-        g.drawString(title, left, 18);
-        Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e)};
+        g.drawString("iteration", a[0] + a[2] / 2 - 20, a[1] + a[3] + 30);
+        g.drawString(log ? "value (log)" : "value", x0 + 4, y0 + 18);
         g.setStroke(new BasicStroke(1.5f));
         for (int k = 0; k < series.size(); k++) {
             double[] s = series.get(k);
             double[] x = xs.get(k);
-            g.setColor(palette[k % palette.length]);
-            g.drawString(names.get(k), w - right - 150, top + 16 + 14 * k);
+            g.setColor(PALETTE[(firstColour + k) % PALETTE.length]);
+            if (legend) {
+                int ly = a[1] + 12 + 16 * k;
+                g.fillRect(a[0] + a[2] + 10, ly - 5, 12, 3);
+                g.drawString(names.get(k), a[0] + a[2] + 26, ly);
+            }
+            if (s.length == 1) {
+                int py = a[1] + (int) Math.round((vHi - (log ? Math.log10(s[0]) : s[0])) / (vHi - vLo) * a[3]);
+                g.fillOval(a[0] - 2, py - 2, 5, 5);
+            }
             for (int i = 1; i < s.length; i++) {
                 double v0 = log ? Math.log10(s[i - 1]) : s[i - 1];
                 double v1 = log ? Math.log10(s[i]) : s[i];
-                int x0 = left + (int) ((x[i - 1] - 1) / Math.max(1, n - 1) * (w - left - right));
-                int x1 = left + (int) ((x[i] - 1) / Math.max(1, n - 1) * (w - left - right));
-                int y0 = top + (int) ((hi - v0) / (hi - lo) * (h - top - bottom));
-                int y1 = top + (int) ((hi - v1) / (hi - lo) * (h - top - bottom));
-                g.drawLine(x0, y0, x1, y1);
+                int px0 = a[0] + (int) Math.round((x[i - 1] - xLo) / (xHi - xLo) * a[2]);
+                int px1 = a[0] + (int) Math.round((x[i] - xLo) / (xHi - xLo) * a[2]);
+                int py0 = a[1] + (int) Math.round((vHi - v0) / (vHi - vLo) * a[3]);
+                int py1 = a[1] + (int) Math.round((vHi - v1) / (vHi - vLo) * a[3]);
+                g.drawLine(px0, py0, px1, py1);
             }
         }
-        g.dispose();
-        return img;
+        g.setStroke(new BasicStroke(1f));
     }
 
     /** Writes a PNG atomically: to a temporary file first, then renamed, so a crash never leaves half a file. */
     public static void writePng(BufferedImage img, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        IoErrors.createFolder(dir, "output folder");
         try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available");
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                if (!ImageIO.write(img, "png", tmp.toFile())) {
+                    throw new IOException("no PNG writer available");
+                }
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            throw IoErrors.context("cannot write " + file, e);
         }
     }
 }

@@ -64,7 +64,7 @@ class CliEndToEndTest {
         assertEquals(1, run("train", "--data", dir.resolve("empty").toString(), "--size", "32", "--iters", "1"));
         assertTrue(errLine().contains("lacks class folders: afraid (AFS)"), errLine());
 
-        assertEquals(1, run("train", "--data", dir.toString(), "--batch", "1", "--size", "32"));
+        assertEquals(2, run("train", "--data", dir.toString(), "--batch", "1", "--size", "32"));
         assertTrue(errLine().contains("batch size is 1, expected at least 2"), errLine());
 
         Path data = dir.resolve("data");
@@ -76,7 +76,7 @@ class CliEndToEndTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("1 unreadable files skipped"));
 
         Path ck = ckDir.resolve("checkpoint.safetensors");
-        assertEquals(1, run("translate", "--checkpoint", ck.toString(), "--input", data.toString(), "--to", "smug"));
+        assertEquals(2, run("translate", "--checkpoint", ck.toString(), "--input", data.toString(), "--to", "smug"));
         assertTrue(errLine().contains("unknown expression 'smug'; valid: afraid, angry"), errLine());
 
         byte[] all = Files.readAllBytes(ck);

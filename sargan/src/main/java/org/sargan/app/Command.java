@@ -1,0 +1,187 @@
+package org.sargan.app;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every command of the command line with every option it accepts, its default and its help text: the one list
+ * that the parser checks against, the code reads its defaults from, and {@code help} prints.
+ */
+enum Command {
+    DEMO("demo", "render the built-in faces and train a small SARGAN on them (32 px, G conv_dim 32, D conv_dim 64, "
+            + "batch 8); writes samples.png, losses.png, losses.csv and checkpoint.safetensors",
+            opt("iters", "N", "3000", "training iterations"),
+            opt("lr", "X", "2e-4", "learning rate of both Adam optimisers"),
+            opt("out", "DIR", "runs/demo", "output folder"),
+            flag("overwrite", "replace a run already in --out")),
+    TRAIN("train", "train SARGAN on an image folder (one folder per expression), or continue a run with --resume",
+            opt("data", "DIR", null, "required: one folder per expression, named by KDEF code (AFS, ANS, DIS, HAS, "
+                    + "NES, SAS, SUS) or plain name (afraid, angry, disgusted, happy, neutral, sad, surprised)"),
+            opt("size", "N", "128", "image side in pixels, a multiple of 16"),
+            opt("batch", "N", "8", "batch size, at least 2"),
+            opt("iters", "N", "200000", "training iterations in all; with --resume it may extend the run"),
+            opt("variant", "sargan|usgan|stargan", "sargan", "the generator's bottleneck"),
+            opt("conv-dim", "N", "64", "channels of the first layer of G and D"),
+            opt("lr", "X", "1e-4", "learning rate of both Adam optimisers"),
+            opt("lr-schedule", "reference|linear", "reference", "reference: as the reference code (constant in "
+                    + "effect); linear: decays to zero over the second half"),
+            opt("seed", "N", "1234", "random seed of initialisation and sampling"),
+            opt("classes", "all|present", "all", "all: every class folder must exist; present: train on those found"),
+            opt("out", "DIR", "runs/train", "output folder; with --resume the checkpoint's folder"),
+            opt("resume", "CHECKPOINT", null, "continue this run exactly; its configuration wins, only --iters, "
+                    + "--sample-every, --checkpoint-every, --data, --classes and --out may be given anew"),
+            opt("sample-every", "N", "1000", "write samples.png and losses.png every N iterations"),
+            opt("checkpoint-every", "N", "10000", "write checkpoint.safetensors every N iterations (and at least "
+                    + "every " + org.sargan.train.Trainer.CHECKPOINT_MINUTES + " minutes, at the end and on Ctrl-C or kill)"),
+            flag("overwrite", "replace a run already in --out")),
+    TRANSLATE("translate", "change the expression of images with a trained generator; writes NAME_EXPRESSION.png",
+            opt("checkpoint", "FILE", null, "required: a training checkpoint or a file written by export"),
+            opt("input", "IMG|DIR", null, "required: an image, or a folder of images (subfolders are not read)"),
+            opt("to", "EXPRESSION|all", null, "required: afraid, angry, disgusted, happy, neutral, sad, surprised "
+                    + "(or a KDEF code), or all"),
+            opt("out", "DIR", "runs/translated", "output folder")),
+    EXPORT("export", "write the generator alone, for inference",
+            opt("checkpoint", "FILE", null, "required: a training checkpoint"),
+            opt("out", "FILE", null, "required: the file to write, e.g. G.safetensors"),
+            flag("overwrite", "replace an existing --out file")),
+    DATA_SYNTH("data synth", "render the built-in faces into the folder layout train reads",
+            opt("out", "DIR", null, "required: output folder"),
+            opt("identities", "N", "100", "faces, each in all 7 expressions"),
+            opt("size", "N", "128", "image side in pixels"),
+            opt("seed", "N", "1", "seed of the first identity")),
+    INFO("info", "the backend, threads, SIMD and CUDA status; with --model, every layer of G and D",
+            opt("model", "sargan|usgan|stargan", null, "summarise this model instead"),
+            opt("size", "N", "128", "image side of the summarised model"),
+            opt("conv-dim", "N", "64", "conv_dim of the summarised model")),
+    ENGINE_DEMO("engine-demo", "the engine alone on a small denoising network with a gradient penalty",
+            opt("steps", "N", "300", "training steps"),
+            opt("out", "DIR", "runs/engine-demo", "output folder"));
+
+    /** One option: its name without "--", the placeholder of its value (null for a flag), default and help. */
+    record Opt(String name, String arg, String fallback, String help) {
+        boolean isFlag() {
+            return arg == null;
+        }
+    }
+
+    /** Columns of the help text. */
+    private static final int WIDTH = 110;
+
+    final String name;
+    final String summary;
+    final List<Opt> options;
+
+    Command(String name, String summary, Opt... options) {
+        this.name = name;
+        this.summary = summary;
+        this.options = List.of(options);
+    }
+
+    private static Opt opt(String name, String arg, String fallback, String help) {
+        return new Opt(name, arg, fallback, help);
+    }
+
+    private static Opt flag(String name, String help) {
+        return new Opt(name, null, null, help);
+    }
+
+    /** The option called {@code name}, or null. */
+    Opt option(String name) {
+        for (Opt o : options) {
+            if (o.name.equals(name)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** The command whose name starts {@code args}, or null. */
+    static Command find(String[] args) {
+        for (Command c : values()) {
+            String[] words = c.name.split(" ");
+            if (args.length >= words.length && java.util.Arrays.asList(args).subList(0, words.length)
+                    .equals(List.of(words))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Words the command name takes in the argument list. */
+    int words() {
+        return name.split(" ").length;
+    }
+
+    /** One line per option: "--name ARG   help (default X)". */
+    String help() {
+        StringBuilder b = new StringBuilder("usage: sargan " + synopsis().substring("sargan ".length()) + "\n");
+        b.append(wrap("  ", words(summary), "  ")).append('\n');
+        for (Opt o : options) {
+            String head = String.format("  %-32s ", "--" + o.name + (o.isFlag() ? "" : " " + o.arg));
+            List<String> text = words(o.help);
+            if (o.fallback != null) {
+                text.add("(default " + o.fallback + ")");
+            }
+            b.append(wrap(head, text, " ".repeat(head.length()))).append('\n');
+        }
+        b.append(String.format("  %-32s %s%n", "--debug", "stack traces on errors"));
+        b.append(String.format("  %-32s %s%n", "-h, --help", "this help"));
+        return b.toString();
+    }
+
+    /** The usage line: the command and all its options with their defaults. */
+    String synopsis() {
+        List<String> parts = new ArrayList<>();
+        for (Opt o : options) {
+            if (o.isFlag()) {
+                parts.add("[--" + o.name + "]");
+            } else if (o.help.startsWith("required")) {
+                parts.add("--" + o.name + " " + o.arg);
+            } else {
+                parts.add("[--" + o.name + " " + (o.fallback != null ? o.fallback : o.arg) + "]");
+            }
+        }
+        return wrap("sargan " + name + " ", parts, "        ");
+    }
+
+    /** The whole command line, as {@code sargan help} prints it and the README shows it. */
+    static String overview() {
+        StringBuilder b = new StringBuilder();
+        b.append("usage: sargan <command> [options]      options as --name value or --name=value\n");
+        for (Command c : values()) {
+            b.append('\n').append(c.synopsis()).append('\n');
+            b.append(wrap("    ", words(c.summary), "    ")).append('\n');
+        }
+        b.append("""
+
+                sargan <command> --help     every option of a command, with its default (also -h, help <command>)
+                sargan --version            the version
+                --debug                     stack traces on errors
+                exit codes: 0 done, 1 failed, 2 wrong command line, 130/143 stopped by Ctrl-C/kill (after a checkpoint)
+                """);
+        return b.toString();
+    }
+
+    private static List<String> words(String text) {
+        return new ArrayList<>(List.of(text.split(" ")));
+    }
+
+    /** {@code first} then {@code words} (never split), wrapped at WIDTH columns, later lines starting with indent. */
+    private static String wrap(String first, List<String> words, String indent) {
+        StringBuilder b = new StringBuilder();
+        StringBuilder line = new StringBuilder(first);
+        int start = line.length();
+        for (String w : words) {
+            if (line.length() > start && line.length() + 1 + w.length() > WIDTH) {
+                b.append(line).append('\n');
+                line = new StringBuilder(indent);
+                start = line.length();
+            }
+            if (line.length() > start) {
+                line.append(' ');
+            }
+            line.append(w);
+        }
+        return b.append(line).toString();
+    }
+}

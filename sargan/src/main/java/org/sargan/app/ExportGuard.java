@@ -1,0 +1,34 @@
+package org.sargan.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.sargan.io.IoErrors;
+
+/** The checks {@code sargan export} makes before it writes: the source exists and nothing is overwritten silently. */
+final class ExportGuard {
+    private ExportGuard() {
+    }
+
+    /**
+     * The --out file, once it is safe to write: never the --checkpoint itself (that would replace a training
+     * checkpoint by a generator-only file), and an existing file only with --overwrite.
+     */
+    static Path target(Options opts) throws IOException {
+        Path source = Path.of(opts.required("checkpoint"));
+        Path file = Path.of(opts.required("out"));
+        IoErrors.requireFile(source, "--checkpoint");
+        if (RunFolder.same(source, file)) {
+            throw new UsageException("--out " + file + " is the --checkpoint itself: export would replace the "
+                    + "checkpoint it reads; choose another --out");
+        }
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--out " + file + " is a folder; give a file name, e.g. " + file.resolve(
+                    "G.safetensors"));
+        }
+        if (Files.exists(file) && !opts.flag("overwrite")) {
+            throw new UsageException("--out " + file + " already exists; give --overwrite to replace it");
+        }
+        return file;
+    }
+}
