@@ -346,17 +346,31 @@ def parity(args):
             # torchvision's save_image of denorm(y): clamp to [0, 1], then round(255 * v)
             theirs[t] = ((y + 1) / 2).clamp(0, 1).mul(255).add(0.5).clamp(0, 255).to(torch.uint8).numpy()
     worst = 0
+    ours_png = {}
     for layout, f in files.items():
         out = os.path.join(work, "ours-" + layout)
         _, secs = sargan(args.jar, "translate", "--checkpoint", f, "--input", face, "--to", "all", "--out", out)
         for t in range(7):
             ours = np.asarray(Image.open(os.path.join(out, "face_" + EXPRESSIONS[t] + ".png")).convert("RGB"),
                               np.int32).transpose(2, 0, 1)
+            ours_png[layout, t] = ours
             d = np.abs(ours - theirs[t].astype(np.int32))
             worst = max(worst, int(d.max()))
             print(f"{layout:6s} {EXPRESSIONS[t]:9s}: max pixel difference {d.max()}/255, "
                   f"{(d > 0).mean() * 100:.3f}% of values differ")
         print(f"{layout}: `sargan translate --to all` took {secs:.1f} s (JVM start, load, 7 images)")
+    # the other direction: our export of that model, loaded by their strict loader, against our translate output
+    exported = os.path.join(work, "ours_G.ckpt")
+    sargan(args.jar, "export", "--checkpoint", files["zip"], "--out", exported)
+    G2 = gen.Generator(args.conv_dim, 7)
+    G2.load_state_dict(torch.load(exported), strict=True)
+    with torch.no_grad():
+        for t in range(7):
+            y = G2(x, one_hot([t]))[0]
+            png = ((y + 1) / 2).clamp(0, 1).mul(255).add(0.5).clamp(0, 255).to(torch.uint8).numpy().astype(np.int32)
+            d = np.abs(ours_png["zip", t] - png)
+            worst = max(worst, int(d.max()))
+            print(f"their G on our export, {EXPRESSIONS[t]:9s} vs our translate: max pixel difference {d.max()}/255")
     print("worst:", worst, "/255", "PASS" if worst <= 1 else "FAIL")
     return 0 if worst <= 1 else 1
 

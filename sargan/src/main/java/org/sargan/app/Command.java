@@ -29,21 +29,30 @@ enum Command {
             opt("classes", "all|present", "all", "all: every class folder must exist; present: train on those found"),
             opt("out", "DIR", "runs/train", "output folder; with --resume the checkpoint's folder"),
             opt("resume", "CHECKPOINT", null, "continue this run exactly; its configuration wins, only --iters, "
-                    + "--sample-every, --checkpoint-every, --data, --classes and --out may be given anew"),
+                    + "--sample-every, --checkpoint-every, --data, --classes and --out may be given anew. Also the "
+                    + "authors' {N}-G.ckpt (beside its {N}-D.ckpt): their weights, the architecture read from them, "
+                    + "fresh Adam states, counting on from N"),
             opt("sample-every", "N", "1000", "write samples.png and losses.png every N iterations"),
             opt("checkpoint-every", "N", "10000", "write checkpoint.safetensors every N iterations (and at least "
                     + "every " + org.sargan.train.Trainer.CHECKPOINT_MINUTES + " minutes, at the end and on Ctrl-C or kill)"),
             flag("overwrite", "replace a run already in --out")),
     TRANSLATE("translate", "change the expression of images with a trained generator; writes NAME_EXPRESSION.png",
-            opt("checkpoint", "FILE", null, "required: a training checkpoint or a file written by export"),
+            opt("checkpoint", "FILE", null, "required: a training checkpoint, a file written by export, or the "
+                    + "authors' generator (sargan_G.ckpt, zip or legacy torch.save)"),
             opt("input", "IMG|DIR", null, "required: an image, or a folder of images (subfolders are not read)"),
             opt("to", "EXPRESSION|all", null, "required: afraid, angry, disgusted, happy, neutral, sad, surprised "
                     + "(or a KDEF code), or all"),
             opt("out", "DIR", "runs/translated", "output folder")),
-    EXPORT("export", "write the generator alone, for inference",
-            opt("checkpoint", "FILE", null, "required: a training checkpoint"),
-            opt("out", "FILE", null, "required: the file to write, e.g. G.safetensors"),
-            flag("overwrite", "replace an existing --out file")),
+    EXPORT("export", "write the generator in the authors' state-dict layout: a PyTorch file their code loads "
+            + "(.ckpt, .pt, .pth) or safetensors with the same keys; with --with-discriminator G and D for their "
+            + "training",
+            opt("checkpoint", "FILE", null, "required: a training checkpoint, an exported generator or the authors' "
+                    + "G file"),
+            opt("out", "FILE|DIR", null, "required: the file to write (G.ckpt, G.pt, G.pth or G.safetensors); with "
+                    + "--with-discriminator the folder that gets {N}-G.ckpt and {N}-D.ckpt"),
+            flag("with-discriminator", "also write D (needs a training checkpoint), as their {N}-G.ckpt and "
+                    + "{N}-D.ckpt"),
+            flag("overwrite", "replace existing --out files")),
     DATA_SYNTH("data synth", "render the built-in faces into the folder layout train reads",
             opt("out", "DIR", null, "required: output folder"),
             opt("identities", "N", "100", "faces, each in all 7 expressions"),

@@ -26,9 +26,26 @@ final class ExportGuard {
             throw new UsageException("--out " + file + " is a folder; give a file name, e.g. " + file.resolve(
                     "G.safetensors"));
         }
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!name.matches(".*\\.(safetensors|ckpt|pt|pth)")) {
+            throw new UsageException("--out " + file + " must end in .safetensors, or .ckpt, .pt or .pth for a PyTorch "
+                    + "file");
+        }
         if (Files.exists(file) && !opts.flag("overwrite")) {
             throw new UsageException("--out " + file + " already exists; give --overwrite to replace it");
         }
         return file;
+    }
+
+    /** With --with-discriminator, --out is the folder that gets {N}-G.ckpt and {N}-D.ckpt. */
+    static Path folder(Options opts) throws IOException {
+        Path source = Path.of(opts.required("checkpoint"));
+        Path dir = Path.of(opts.required("out"));
+        IoErrors.requireFile(source, "--checkpoint");
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("--out " + dir + " is a file; with --with-discriminator it is the folder that "
+                    + "gets {N}-G.ckpt and {N}-D.ckpt");
+        }
+        return dir;
     }
 }

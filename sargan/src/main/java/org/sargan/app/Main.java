@@ -66,7 +66,7 @@ public final class Main {
                 return TrainCommand.train(o, out);
             }
             case TRANSLATE -> TranslateCommand.translate(o, out);
-            case EXPORT -> TranslateCommand.export(o, out);
+            case EXPORT -> ExportCommand.export(o, out);
             case DATA_SYNTH -> DataCommand.synth(o, out);
             case INFO -> Info.run(o, out);
             case ENGINE_DEMO -> EngineDemo.run(o, out);

@@ -41,7 +41,7 @@ final class TrainCommand {
         out.printf("demo: rendering %d identities x 7 expressions at %d px (built-in faces)%n", DEMO_IDENTITIES,
                 DEMO_SIZE);
         Dataset data = new SyntheticDataset(1, DEMO_IDENTITIES, DEMO_SIZE);
-        return train(cfg, data, dir, null, out);
+        return train(cfg, data, dir, null, null, out);
     }
 
     static int train(Options opts, PrintStream out) throws IOException {
@@ -50,11 +50,17 @@ final class TrainCommand {
         TrainConfig cfg;
         Path dir;
         Checkpoint.Loaded resume = null;
+        ReferenceResume.Start authors = null;
         if (opts.has("resume")) {
             Path file = Path.of(opts.string("resume"));
             IoErrors.requireFile(file, "--resume");
-            resume = Checkpoint.load(file);
-            cfg = ResumeOptions.config(opts, resume);
+            if (ReferenceResume.isForeign(file)) {
+                authors = ReferenceResume.read(file, opts);
+                cfg = authors.config();
+            } else {
+                resume = Checkpoint.load(file);
+                cfg = ResumeOptions.config(opts, resume);
+            }
             // a resumed run continues in its own folder unless told otherwise
             Path home = file.toAbsolutePath().getParent();
             dir = opts.has("out") ? Path.of(opts.string("out")) : home;
@@ -71,7 +77,7 @@ final class TrainCommand {
         for (String w : data.warnings()) {
             out.println("warning: " + w);
         }
-        return train(cfg, data, dir, resume, out);
+        return train(cfg, data, dir, resume, authors, out);
     }
 
     private static TrainConfig freshConfig(Options opts) {
@@ -87,12 +93,18 @@ final class TrainCommand {
         }
     }
 
-    private static int train(TrainConfig cfg, Dataset data, Path dir, Checkpoint.Loaded resume, PrintStream out)
-            throws IOException {
+    private static int train(TrainConfig cfg, Dataset data, Path dir, Checkpoint.Loaded resume,
+            ReferenceResume.Start authors, PrintStream out) throws IOException {
         Trainer t = new Trainer(cfg, data, dir, out);
         if (resume != null) {
             t.resume(resume);
             out.printf("resumed at iteration %d of %d, writing to %s%n", t.iteration(), cfg.iterations(), dir);
+        }
+        if (authors != null) {
+            t.startFrom(authors.g(), authors.d(), authors.iteration());
+            out.printf("started from the authors' weights (and %s) at iteration %d of %d, writing to %s; Adam starts "
+                    + "fresh: their files hold no optimiser state, so this is not an exact continuation%n",
+                    authors.dFile().getFileName(), t.iteration(), cfg.iterations(), dir);
         }
         out.printf("training %s at %d px: G %,d parameters, D %,d; batch %d, %d iterations%n", cfg.variant().id(),
                 cfg.size(), t.generator().parameterCount(), t.discriminator().parameterCount(), cfg.batch(),

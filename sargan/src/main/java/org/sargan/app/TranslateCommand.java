@@ -106,18 +106,4 @@ final class TranslateCommand {
         names.clear();
         return n;
     }
-
-    static void export(Options opts, PrintStream out) throws IOException {
-        Path file = ExportGuard.target(opts);
-        Checkpoint.Loaded ck = Checkpoint.load(Path.of(opts.required("checkpoint")));
-        Map<String, String> md = new java.util.LinkedHashMap<>();
-        md.put("format", "sargan-generator-1");
-        md.put("variant", ck.config().variant().id());
-        md.put("conv_dim", Integer.toString(ck.config().convDim()));
-        md.put("size", Integer.toString(ck.config().size()));
-        md.put("iteration", Integer.toString(ck.iteration()));
-        Map<String, Tensor> g = ck.g();
-        SafeTensors.write(file, g, md);
-        out.printf("wrote the generator (%d tensors, iteration %d) to %s%n", g.size(), ck.iteration(), file);
-    }
 }

@@ -102,6 +102,6 @@ public record TrainConfig(int size, int batch, int iterations, Variant variant, 
     /** The same run writing samples and checkpoints at other intervals (they do not change what is computed). */
     public TrainConfig withIntervals(int samples, int checkpoints) {
         return new TrainConfig(size, batch, iterations, variant, convDim, dConvDim, lr, schedule, nCritic, lambdaCls,
-                lambdaRec, lambdaGp, seed, samples, checkpoints);
+                lambdaRec, lambdaGp, seed, samples, checkpoints, dLayers);
     }
 }
