@@ -64,9 +64,17 @@ public final class Checkpoint {
             }
         });
         try {
-            return new Loaded(TrainConfig.fromMap(md), Integer.parseInt(md.get("iteration")),
+            Loaded ck = new Loaded(TrainConfig.fromMap(md), Integer.parseInt(md.get("iteration")),
                     Long.parseLong(md.get("rng_state")), Long.parseLong(md.get("optG_steps")),
                     Long.parseLong(md.get("optD_steps")), g, d, og, od);
+            // D steps once per iteration and G at most as often, counted from where the optimisers started
+            if (ck.iteration() < 0 || ck.iteration() > ck.config().iterations() || ck.optDSteps() < 0
+                    || ck.optDSteps() > ck.iteration() || ck.optGSteps() < 0 || ck.optGSteps() > ck.optDSteps()) {
+                throw new IOException(file + " has inconsistent checkpoint metadata: iteration " + ck.iteration()
+                        + " of " + ck.config().iterations() + ", Adam steps G " + ck.optGSteps() + " and D "
+                        + ck.optDSteps() + " (expected 0 <= G steps <= D steps <= iteration <= iterations)");
+            }
+            return ck;
         } catch (NumberFormatException | NullPointerException e) {
             throw new IOException(file + " has incomplete checkpoint metadata: " + e.getMessage());
         }

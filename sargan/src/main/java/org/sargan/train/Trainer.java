@@ -74,12 +74,30 @@ public final class Trainer {
 
     /** Continues from a checkpoint of the same run: weights, optimiser moments, iteration and random state. */
     public void resume(Checkpoint.Loaded ck) {
+        // every parameter of both models is updated by every step of its optimiser: a moment missing from the
+        // checkpoint would make the resumed run silently differ from an uninterrupted one
+        requireMoments("G", g, ck.optG(), ck.optGSteps());
+        requireMoments("D", d, ck.optD(), ck.optDSteps());
         g.loadStateDict(ck.g());
         d.loadStateDict(ck.d());
         optG.load(ck.optG(), ck.optGSteps());
         optD.load(ck.optD(), ck.optDSteps());
         rng.setState(ck.rngState());
         iteration = ck.iteration();
+    }
+
+    private static void requireMoments(String name, org.sargan.nn.Module m, Map<String, Tensor> state, long steps) {
+        if (steps == 0) {
+            return;
+        }
+        for (String p : m.namedParameters().keySet()) {
+            for (String k : new String[] {p + ".exp_avg", p + ".exp_avg_sq"}) {
+                if (!state.containsKey(k)) {
+                    throw new IllegalArgumentException("the checkpoint's Adam state of " + name + " lacks '" + k
+                            + "' after " + steps + " steps; resuming would not continue the same run");
+                }
+            }
+        }
     }
 
     /**
