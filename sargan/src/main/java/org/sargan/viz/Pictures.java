@@ -131,6 +131,15 @@ public final class Pictures {
         return new int[] {x0 + LEFT, y0 + TOP, w - LEFT - (legend ? LEGEND : 16), h - TOP - BOTTOM};
     }
 
+    /** A tick label with just enough decimals to tell neighbouring ticks {@code step} apart. */
+    private static String tick(double v, double step) {
+        int decimals = (int) Math.max(0, Math.ceil(-Math.log10(step)));
+        if (Math.abs(v) >= 1e5 || decimals > 5) {
+            return String.format("%.4g", v);
+        }
+        return String.format("%." + decimals + "f", v);
+    }
+
     private static BufferedImage canvas(int w, int h) {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -196,7 +205,7 @@ public final class Pictures {
         g.drawRect(a[0], a[1], a[2], a[3]);
         for (int t = 0; t <= TICKS; t++) {
             double v = vHi - t * (vHi - vLo) / TICKS;
-            String label = String.format("%.3g", log ? Math.pow(10, v) : v);
+            String label = log ? String.format("%.3g", Math.pow(10, v)) : tick(v, (vHi - vLo) / TICKS);
             int ty = a[1] + t * a[3] / TICKS;
             g.drawString(label, a[0] - 6 - g.getFontMetrics().stringWidth(label), ty + 4);
             double xv = xLo + t * (xHi - xLo) / TICKS;
