@@ -37,7 +37,7 @@ final class TrainCommand {
         Path dir = Path.of(opts.string("out"));
         TrainConfig cfg = new TrainConfig(DEMO_SIZE, 8, iters, Variant.SARGAN, DEMO_CONV_DIM, DEMO_D_CONV_DIM,
                 opts.number("lr"), "reference", 5, 1f, 1f, 10f, 1234, Math.min(250, iters), Math.min(1000, iters));
-        RunFolder.refuseExisting(dir, opts.flag("overwrite"));
+        RunFolder.refuseExisting(dir, opts.flag("overwrite"), false);
         out.printf("demo: rendering %d identities x 7 expressions at %d px (built-in faces)%n", DEMO_IDENTITIES,
                 DEMO_SIZE);
         Dataset data = new SyntheticDataset(1, DEMO_IDENTITIES, DEMO_SIZE);
