@@ -17,13 +17,19 @@ final class RunFolder {
      *         naming the folder, the run's iteration and the three ways on
      */
     static void refuseExisting(Path dir, boolean overwrite) {
+        refuseExisting(dir, overwrite, true);
+    }
+
+    /** As above; {@code resumable} adds "continue it with --resume" to the ways on (train, not demo). */
+    static void refuseExisting(Path dir, boolean overwrite, boolean resumable) {
         Path ck = dir.resolve(Trainer.CHECKPOINT);
         Path csv = dir.resolve(Trainer.LOSSES_CSV);
         if (overwrite || !(Files.exists(ck) || Files.exists(csv))) {
             return;
         }
-        throw new UsageException(dir + " already holds a run (" + describe(ck, csv) + "); continue it with --resume "
-                + ck + ", choose another --out, or replace it with --overwrite");
+        throw new UsageException(dir + " already holds a run (" + describe(ck, csv) + "); "
+                + (resumable ? "continue it with --resume " + ck + ", " : "") + "choose another --out, or replace it "
+                + "with --overwrite");
     }
 
     /** "checkpoint at iteration 20" or "losses.csv up to iteration 7, no checkpoint", read from the header only. */

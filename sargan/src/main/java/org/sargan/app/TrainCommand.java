@@ -20,9 +20,8 @@ import org.sargan.train.Trainer;
 final class TrainCommand {
     /**
      * The demo's defaults, the smallest run seen to change expressions visibly on 2 cores: 32 px, G conv_dim 32,
-     * D conv_dim 64 (a narrower critic learned the classes too slowly), lr 2e-4, 3,000 iterations (13 minutes; the last two are
-     * the defaults of --lr and --iters in Command).
-     * The first changes (eye opening, the surprised mouth) show at about 1,250 iterations.
+     * D conv_dim 64 (a narrower critic learned the classes too slowly), lr 2e-4, 3,000 iterations (13 minutes); the
+     * last two are the defaults of --lr and --iters in {@link Command#DEMO}. The first changes (eye opening, the surprised mouth) show at about 1,250 iterations.
      */
     static final int DEMO_SIZE = 32;
     static final int DEMO_CONV_DIM = 32;
@@ -37,7 +36,7 @@ final class TrainCommand {
         Path dir = Path.of(opts.string("out"));
         TrainConfig cfg = new TrainConfig(DEMO_SIZE, 8, iters, Variant.SARGAN, DEMO_CONV_DIM, DEMO_D_CONV_DIM,
                 opts.number("lr"), "reference", 5, 1f, 1f, 10f, 1234, Math.min(250, iters), Math.min(1000, iters));
-        RunFolder.refuseExisting(dir, opts.flag("overwrite"));
+        RunFolder.refuseExisting(dir, opts.flag("overwrite"), false);
         out.printf("demo: rendering %d identities x 7 expressions at %d px (built-in faces)%n", DEMO_IDENTITIES,
                 DEMO_SIZE);
         Dataset data = new SyntheticDataset(1, DEMO_IDENTITIES, DEMO_SIZE);

@@ -139,42 +139,20 @@ public final class Trainer {
      * @return true when the run is complete, false when it stopped early
      */
     public boolean run(StopRequest stop) throws IOException {
-        IoErrors.createFolder(out, "output folder");
-        RunFiles.removeStaleTemporaries(out, log, CHECKPOINT, "samples.png", "losses.png", LOSSES_CSV);
-        Path csv = out.resolve(LOSSES_CSV);
-        if (iteration == 0) {
-            // a fresh run starts a fresh loss log
-            Files.deleteIfExists(csv);
-        } else {
-            // a resumed one keeps the rows up to its checkpoint: rows written after it (before a kill -9) are
-            // dropped, so that no iteration is listed twice
-            history.clear();
-            RunFiles.truncateCsv(csv, iteration).forEach((it, row) -> row.forEach((k, v) ->
-                    history.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {it, v})));
-        }
+        prepareFolder();
         long start = clock.getAsLong();
         long lastCheckpoint = start;
         int first = iteration;
         while (iteration < cfg.iterations()) {
             Map<String, Float> losses = step();
-            for (Map.Entry<String, Float> e : losses.entrySet()) {
-                if (!Float.isFinite(e.getValue())) {
-                    Path ck = out.resolve(CHECKPOINT);
-                    throw new IllegalStateException("training diverged: " + e.getKey() + " is " + e.getValue()
-                            + " at iteration " + iteration + "; " + (Files.exists(ck) ? "the last good checkpoint is "
-                            + ck : "no checkpoint had been written yet"));
-                }
-            }
+            checkFinite(losses);
             appendCsv(losses);
-            boolean last = iteration == cfg.iterations() || stop.requested();
+            // read once: a stop that arrives later in this iteration is served after the next step
+            boolean stopping = stop.requested();
+            boolean last = iteration == cfg.iterations() || stopping;
             long now = clock.getAsLong();
             if (iteration % 10 == 0 || last || iteration == first + 1) {
-                double secs = (now - start) / 1e9;
-                double rate = (iteration - first) / secs;
-                StringBuilder line = new StringBuilder(String.format("it %d/%d", iteration, cfg.iterations()));
-                losses.forEach((k, v) -> line.append(String.format("  %s %.4f", k, v)));
-                line.append(String.format("  %.2f it/s  ETA %s", rate, eta((cfg.iterations() - iteration) / rate)));
-                log.println(line);
+                logProgress(losses, first, (now - start) / 1e9);
             }
             if (iteration % cfg.sampleEvery() == 0 || last) {
                 writeSamples();
@@ -182,19 +160,14 @@ public final class Trainer {
             }
             boolean timeUp = now - lastCheckpoint >= CHECKPOINT_MINUTES * 60_000_000_000L;
             if (iteration % cfg.checkpointEvery() == 0 || last || timeUp) {
-                Path ck = out.resolve(CHECKPOINT);
-                try {
-                    Checkpoint.save(ck, cfg, g, d, optG, optD, iteration, rng.state());
-                } catch (IOException e) {
-                    throw IoErrors.context("cannot write the checkpoint " + ck, e);
-                }
+                saveCheckpoint();
                 lastCheckpoint = now;
                 if (timeUp && !last && iteration % cfg.checkpointEvery() != 0) {
                     log.printf("checkpoint at iteration %d (%d minutes since the last): %s%n", iteration,
-                            CHECKPOINT_MINUTES, ck);
+                            CHECKPOINT_MINUTES, out.resolve(CHECKPOINT));
                 }
             }
-            if (stop.requested() && iteration < cfg.iterations()) {
+            if (stopping && iteration < cfg.iterations()) {
                 log.printf("stopped by %s at iteration %d of %d; checkpoint: %s; continue with: sargan train --data "
                         + "DIR --resume %s%n", stop.reason(), iteration, cfg.iterations(), out.resolve(CHECKPOINT),
                         out.resolve(CHECKPOINT));
@@ -202,6 +175,52 @@ public final class Trainer {
             }
         }
         return true;
+    }
+
+    /**
+     * Creates the output folder and clears what an interrupted run left there. A fresh run starts a fresh loss log;
+     * a resumed one keeps the rows up to its checkpoint (rows written after it, before a kill -9, are dropped so
+     * that no iteration is listed twice) and plots them.
+     */
+    private void prepareFolder() throws IOException {
+        IoErrors.createFolder(out, "output folder");
+        RunFiles.removeStaleTemporaries(out, log, CHECKPOINT, "samples.png", "losses.png", LOSSES_CSV);
+        Path csv = out.resolve(LOSSES_CSV);
+        if (iteration == 0) {
+            Files.deleteIfExists(csv);
+        } else {
+            history.clear();
+            RunFiles.truncateCsv(csv, iteration).forEach((it, row) -> row.forEach((k, v) ->
+                    history.computeIfAbsent(k, x -> new ArrayList<>()).add(new double[] {it, v})));
+        }
+    }
+
+    private void checkFinite(Map<String, Float> losses) {
+        for (Map.Entry<String, Float> e : losses.entrySet()) {
+            if (!Float.isFinite(e.getValue())) {
+                Path ck = out.resolve(CHECKPOINT);
+                throw new IllegalStateException("training diverged: " + e.getKey() + " is " + e.getValue()
+                        + " at iteration " + iteration + "; " + (Files.exists(ck) ? "the last good checkpoint is "
+                        + ck : "no checkpoint had been written yet"));
+            }
+        }
+    }
+
+    private void logProgress(Map<String, Float> losses, int first, double secs) {
+        double rate = (iteration - first) / secs;
+        StringBuilder line = new StringBuilder(String.format("it %d/%d", iteration, cfg.iterations()));
+        losses.forEach((k, v) -> line.append(String.format("  %s %.4f", k, v)));
+        line.append(String.format("  %.2f it/s  ETA %s", rate, eta((cfg.iterations() - iteration) / rate)));
+        log.println(line);
+    }
+
+    private void saveCheckpoint() throws IOException {
+        Path ck = out.resolve(CHECKPOINT);
+        try {
+            Checkpoint.save(ck, cfg, g, d, optG, optD, iteration, rng.state());
+        } catch (IOException e) {
+            throw IoErrors.context("cannot write the checkpoint " + ck, e);
+        }
     }
 
     /** Replaces the clock that times the checkpoint interval (nanoseconds), for tests. */

@@ -61,7 +61,8 @@ class CliEndToEndTest {
         assertTrue(errLine().contains("missing --data"), errLine());
 
         Files.createDirectories(dir.resolve("empty"));
-        assertEquals(1, run("train", "--data", dir.resolve("empty").toString(), "--size", "32", "--iters", "1"));
+        assertEquals(1, run("train", "--data", dir.resolve("empty").toString(), "--size", "32", "--iters", "1",
+                "--out", dir.resolve("r").toString()));
         assertTrue(errLine().contains("lacks class folders: afraid (AFS)"), errLine());
 
         assertEquals(2, run("train", "--data", dir.toString(), "--batch", "1", "--size", "32"));

@@ -114,7 +114,8 @@ class CliHelpTest {
             assertEquals(1, cli.err().split("\n").length, cli.err());
         }
         List<List<String>> failures = List.of(
-                List.of("train", "--data", dir.resolve("nowhere").toString(), "--size", "32"),
+                List.of("train", "--data", dir.resolve("nowhere").toString(), "--size", "32", "--out",
+                        dir.resolve("r").toString()),
                 List.of("translate", "--checkpoint", missing.toString(), "--input", d, "--to", "happy"),
                 List.of("export", "--checkpoint", missing.toString(), "--out", dir.resolve("g.st").toString()),
                 List.of("train", "--data", d, "--resume", missing.toString()));

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import org.sargan.nn.SafeTensors;
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class GracefulStopTest {
     @Test
+    @Timeout(120)
     void sigtermWritesACheckpointAndExits143(@TempDir Path dir) throws Exception {
         Path data = new Cli().synth(dir.resolve("data"), 1);
         Path run = dir.resolve("run");
