@@ -112,21 +112,8 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
             throw new IOException(name + " is not a safetensors file: " + size + " bytes, too short for a header");
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, len, 0);
-            long n = len.flip().getLong();
-            if (n <= 0 || n > MAX_HEADER || 8 + n > size) {
-                throw new IOException(name + " is truncated or not a safetensors file: header length " + n
-                        + " bytes, file size " + size + " bytes");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) n);
-            readFully(ch, hb, 8);
-            Object parsed;
-            try {
-                parsed = Json.parse(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(name + " has a corrupt header: " + e.getMessage());
-            }
+            Object parsed = header(ch, name, size);
+            long n = headerLength(ch);
             if (!(parsed instanceof Map<?, ?> header)) {
                 throw new IOException(name + " has a corrupt header: not a JSON object");
             }
@@ -234,28 +221,37 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
         String name = file.toString();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             if (size < 8) {
                 throw new IOException(name + " is not a safetensors file: " + size + " bytes");
             }
-            readFully(ch, len, 0);
-            long n = len.flip().getLong();
-            if (n <= 0 || n > MAX_HEADER || 8 + n > size) {
-                throw new IOException(name + " is truncated or not a safetensors file: header length " + n);
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) n);
-            readFully(ch, hb, 8);
-            Object parsed;
-            try {
-                parsed = Json.parse(new String(hb.array(), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(name + " has a corrupt header: " + e.getMessage());
-            }
             Map<String, String> metadata = new LinkedHashMap<>();
-            if (parsed instanceof Map<?, ?> header && header.get("__metadata__") instanceof Map<?, ?> md) {
+            if (header(ch, name, size) instanceof Map<?, ?> header
+                    && header.get("__metadata__") instanceof Map<?, ?> md) {
                 md.forEach((k, v) -> metadata.put(String.valueOf(k), String.valueOf(v)));
             }
             return metadata;
+        }
+    }
+
+    private static long headerLength(FileChannel ch) throws IOException {
+        ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, len, 0);
+        return len.flip().getLong();
+    }
+
+    /** The parsed JSON header, after checking its length against the file. */
+    private static Object header(FileChannel ch, String name, long size) throws IOException {
+        long n = headerLength(ch);
+        if (n <= 0 || n > MAX_HEADER || 8 + n > size) {
+            throw new IOException(name + " is truncated or not a safetensors file: header length " + n
+                    + " bytes, file size " + size + " bytes");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) n);
+        readFully(ch, hb, 8);
+        try {
+            return Json.parse(new String(hb.array(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(name + " has a corrupt header: " + e.getMessage());
         }
     }
 }
