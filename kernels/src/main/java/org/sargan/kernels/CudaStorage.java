@@ -12,16 +12,15 @@ import org.sargan.core.Storage;
 final class CudaStorage implements Storage {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final CudaBackend backend;
+    private final Backend backend;
     private final DeviceMemory.Block<CUdeviceptr> block;
     private final int size;
     private final Cleaner.Cleanable cleanable;
 
-    CudaStorage(CudaBackend backend, DeviceMemory.Block<CUdeviceptr> block, int size) {
+    CudaStorage(Backend backend, DeviceMemory<CUdeviceptr> memory, DeviceMemory.Block<CUdeviceptr> block, int size) {
         this.backend = backend;
         this.block = block;
         this.size = size;
-        DeviceMemory<CUdeviceptr> memory = backend.memory();
         this.cleanable = CLEANER.register(this, () -> memory.release(block));
     }
 
