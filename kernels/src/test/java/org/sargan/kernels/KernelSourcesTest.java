@@ -25,28 +25,6 @@ import org.sargan.core.cpu.CpuBackend;
 class KernelSourcesTest {
     private static final Path CUDA = Path.of("src/main/cuda");
 
-    private static Map<String, Integer> defines(String prefix) throws IOException {
-        Map<String, Integer> m = new HashMap<>();
-        Matcher mt = Pattern.compile("#define " + prefix + "(\\w+) (\\d+)").matcher(Files.readString(
-                CUDA.resolve("common.cuh")));
-        while (mt.find()) {
-            m.put(mt.group(1), Integer.parseInt(mt.group(2)));
-        }
-        return m;
-    }
-
-    @Test
-    void opCodesAgreeWithCommonCuh() throws IOException {
-        Map<String, Integer> codes = defines("OP_");
-        for (Unary op : Unary.values()) {
-            assertEquals(codes.get(op.name()), CudaElementwise.unaryCode(op), "unary " + op);
-        }
-        for (Binary op : Binary.values()) {
-            assertEquals(codes.get(op.name()), CudaElementwise.binaryCode(op), "binary " + op);
-        }
-        assertEquals(defines("MAX_").get("DIMS"), IndexPlan.MAX_DIMS, "MAX_DIMS");
-    }
-
     /** Every {@code #define NAME number} of one source file of src/main/cuda. */
     private static Map<String, Integer> definesOf(String file) throws IOException {
         Map<String, Integer> m = new HashMap<>();
@@ -56,6 +34,18 @@ class KernelSourcesTest {
             m.put(mt.group(1), Integer.parseInt(mt.group(2)));
         }
         return m;
+    }
+
+    @Test
+    void opCodesAgreeWithCommonCuh() throws IOException {
+        Map<String, Integer> common = definesOf("common.cuh");
+        for (Unary op : Unary.values()) {
+            assertEquals(common.get("OP_" + op.name()), CudaElementwise.unaryCode(op), "unary " + op);
+        }
+        for (Binary op : Binary.values()) {
+            assertEquals(common.get("OP_" + op.name()), CudaElementwise.binaryCode(op), "binary " + op);
+        }
+        assertEquals(common.get("MAX_DIMS"), IndexPlan.MAX_DIMS, "MAX_DIMS");
     }
 
     /**
