@@ -77,14 +77,31 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor softmax(Tensor x) {
-        return wrap(CpuLosses.softmax(data(x), x.dim(0), x.dim(1)), x.shape());
+    public Tensor concat(Tensor[] xs, int dim) {
+        int[] out = xs[0].shape();
+        out[dim] = 0;
+        float[][] parts = new float[xs.length][];
+        int[][] shapes = new int[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            out[dim] += xs[i].dim(dim);
+            parts[i] = data(xs[i]);
+            shapes[i] = xs[i].shape();
+        }
+        return wrap(CpuShapes.concat(parts, shapes, out, dim), out);
     }
 
     @Override
-    public Tensor crossEntropy(Tensor logits, int[] labels) {
-        return wrap(new float[] {CpuLosses.crossEntropy(data(logits), logits.dim(0), logits.dim(1), labels)},
-                new int[0]);
+    public Tensor narrow(Tensor x, int dim, int start, int length) {
+        int[] out = x.shape();
+        out[dim] = length;
+        return wrap(CpuShapes.narrow(data(x), x.shape(), dim, start, length), out);
+    }
+
+    @Override
+    public Tensor unnarrow(Tensor gy, int dim, int start, int size) {
+        int[] out = gy.shape();
+        out[dim] = size;
+        return wrap(CpuShapes.unnarrow(data(gy), gy.shape(), dim, start, size), out);
     }
 
     @Override
@@ -141,34 +158,6 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor concat(Tensor[] xs, int dim) {
-        int[] out = xs[0].shape();
-        out[dim] = 0;
-        float[][] parts = new float[xs.length][];
-        int[][] shapes = new int[xs.length][];
-        for (int i = 0; i < xs.length; i++) {
-            out[dim] += xs[i].dim(dim);
-            parts[i] = data(xs[i]);
-            shapes[i] = xs[i].shape();
-        }
-        return wrap(CpuShapes.concat(parts, shapes, out, dim), out);
-    }
-
-    @Override
-    public Tensor narrow(Tensor x, int dim, int start, int length) {
-        int[] out = x.shape();
-        out[dim] = length;
-        return wrap(CpuShapes.narrow(data(x), x.shape(), dim, start, length), out);
-    }
-
-    @Override
-    public Tensor unnarrow(Tensor gy, int dim, int start, int size) {
-        int[] out = gy.shape();
-        out[dim] = size;
-        return wrap(CpuShapes.unnarrow(data(gy), gy.shape(), dim, start, size), out);
-    }
-
-    @Override
     public Tensor[] instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         int[] s = x.shape();
         float[][] r = CpuNormalization.instanceNorm(data(x), data(gamma), data(beta), s[0], s[1], s[2] * s[3], eps);
@@ -195,6 +184,17 @@ public final class CpuBackend implements Backend {
         int[] s = h.shape();
         float[][] r = CpuAttention.attentionGateGrad(data(gy), data(h), data(z), s[0], s[1], s[2] * s[3]);
         return new Tensor[] {wrap(r[0], s), wrap(r[1], z.shape())};
+    }
+
+    @Override
+    public Tensor softmax(Tensor x) {
+        return wrap(CpuLosses.softmax(data(x), x.dim(0), x.dim(1)), x.shape());
+    }
+
+    @Override
+    public Tensor crossEntropy(Tensor logits, int[] labels) {
+        return wrap(new float[] {CpuLosses.crossEntropy(data(logits), logits.dim(0), logits.dim(1), labels)},
+                new int[0]);
     }
 
     @Override
