@@ -14,6 +14,7 @@ import jcuda.Sizeof;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUresult;
 import org.sargan.core.Backend;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Shape;
 import org.sargan.core.Storage;
 import org.sargan.core.Tensor;
@@ -76,10 +77,15 @@ final class Launcher {
         return cs;
     }
 
-    /** Device memory for n floats, contents undefined: for outputs a kernel writes completely. */
+    /**
+     * Device memory for n floats, contents undefined: for outputs a kernel writes completely. It belongs to the
+     * calling thread's open {@link MemoryScope}, if any.
+     */
     CudaStorage empty(int n, String what) {
         bind();
-        return new CudaStorage(owner, memory, memory.allocate((long) Math.max(n, 1) * Sizeof.FLOAT, what), n);
+        CudaStorage s = new CudaStorage(owner, memory, memory.allocate((long) Math.max(n, 1) * Sizeof.FLOAT, what), n);
+        MemoryScope.track(s);
+        return s;
     }
 
     Tensor emptyTensor(int[] shape, String what) {

@@ -23,6 +23,7 @@ import org.sargan.core.Autograd;
 import org.sargan.core.Backend;
 import org.sargan.core.Backends;
 import org.sargan.core.GradCheck;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.OpTable;
 import org.sargan.core.OpTable.Case;
 import org.sargan.core.OpTable.Check;
@@ -318,19 +319,41 @@ class CudaVsCpuTest {
                 CpuBackend.INSTANCE.unary(Unary.TANH, values, 0).toArray());
     }
 
+    /** Each step's tensors freed by its scope, not by the collector: the steady state reuses every block. */
     @Test
     void memoryIsReusedInTheSteadyState() {
         Backends.use(cuda);
-        for (int i = 0; i < 3; i++) {
-            Tensor.of(randn(5000, 1f), 50, 100).tanh().toArray();
+        Tensor w = Tensor.of(randn(100, 1f), 100, 1);
+        for (int i = 0; i < 53; i++) {
+            long[] before = cuda.memory().counts();
+            long collections = cuda.memory().collections();
+            try (MemoryScope step = MemoryScope.open()) {
+                Tensor x = Tensor.of(randn(5000, 1f), 50, 100).requiresGrad(true);
+                Tensor loss = LinearAlgebra.matmul(x.tanh(), w).sum();
+                loss.backward();
+                x.grad().toArray();  // read inside the step: nothing of it outlives the scope
+            }
+            long[] after = cuda.memory().counts();
+            if (i >= 3) {  // after a few warm-up steps: every block from the cache, no collection asked for
+                assertEquals(before[0], after[0], "step " + i + " allocated from the driver: " + cuda.memoryReport());
+                assertTrue(after[1] > before[1], "no block was reused: " + cuda.memoryReport());
+                assertEquals(collections, cuda.memory().collections(), "step " + i + " needed a collection");
+            }
         }
-        long[] before = cuda.memory().counts();
-        for (int i = 0; i < 50; i++) {
-            Tensor.of(randn(5000, 1f), 50, 100).tanh().toArray();
-            System.gc();
+    }
+
+    @Test
+    void aTensorFreedByItsScopeIsRefusedAndAKeptOneIsNot() {
+        Backends.use(cuda);
+        Tensor freed;
+        Tensor kept;
+        try (MemoryScope step = MemoryScope.open()) {
+            Tensor x = Tensor.of(new float[] {1, -2, 3}, 3);
+            freed = x.tanh();
+            kept = step.keep(x.mul(2f));
         }
-        long[] after = cuda.memory().counts();
-        assertTrue(after[1] > before[1], "no block was reused: " + cuda.memoryReport());
-        assertTrue(after[0] - before[0] < 100, "every op allocated from the driver: " + cuda.memoryReport());
+        assertClose("kept", kept.toArray(), new float[] {2, -4, 6});
+        IllegalStateException e = assertThrows(IllegalStateException.class, freed::toArray);
+        assertTrue(e.getMessage().contains("MemoryScope"), e.getMessage());
     }
 }

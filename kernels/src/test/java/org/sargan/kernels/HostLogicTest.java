@@ -215,6 +215,24 @@ class HostLogicTest {
         }
     }
 
+    /**
+     * Blocks given back at once (as a closing MemoryScope does) no longer count towards a collection: a steady
+     * state of varied sizes, far past gcEveryBytes in total, never asks for System.gc().
+     */
+    @Test
+    void blocksFreedByScopeNeedNoCollection() {
+        DeviceMemory<Long> mem = new DeviceMemory<>(new FakeRaw(), 20_000);  // one step holds 15 KiB
+        for (int step = 0; step < 200; step++) {
+            List<DeviceMemory.Block<Long>> made = new ArrayList<>();
+            for (long bytes = 600; bytes < 6000; bytes *= 2) {
+                made.add(mem.allocate(bytes + step % 3, "step " + step));
+            }
+            made.forEach(mem::release);
+        }
+        assertEquals(0, mem.collections(), mem.toString());
+        assertTrue(mem.counts()[0] <= 5, "one driver allocation per size class: " + mem);
+    }
+
     @Test
     void sizeClasses() {
         assertEquals(512, DeviceMemory.sizeClass(1));

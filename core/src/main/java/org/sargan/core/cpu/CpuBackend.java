@@ -168,8 +168,8 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor[] instanceNormGrad(Tensor gy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         int[] s = x.shape();
-        float[][] r = CpuNormalization.instanceNormGrad(data(gy), data(x), data(gamma), data(mean), data(rstd), s[0], s[1],
-                s[2] * s[3]);
+        float[][] r = CpuNormalization.instanceNormGrad(data(gy), data(x), data(gamma), data(mean), data(rstd), s[0],
+                s[1], s[2] * s[3]);
         return new Tensor[] {wrap(r[0], s), wrap(r[1], gamma.shape()), wrap(r[2], gamma.shape())};
     }
 
