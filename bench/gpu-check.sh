@@ -50,6 +50,7 @@ fi
 log "1/4 CUDA-vs-CPU suite"
 timeout 120 "$java" "${jvm[@]}" -Dsargan.cuda.sync=true -jar "$carry"/junit-console.jar execute \
   --class-path "$cp" --select-class org.sargan.kernels.CudaVsCpuTest \
+  --select-class org.sargan.kernels.CudaFamiliesTest \
   --select-class org.sargan.train.CudaTrainingTest --details=tree --disable-banner \
   > "$out/suite.log" 2>&1
 suite_rc=$?

@@ -21,6 +21,7 @@ extern "C" __global__ void attention_gate_kernel(const float* __restrict__ id, c
 // A block is 32 pixels x 32 channel groups: threadIdx.x walks pixels (a warp reads 32 consecutive floats of one
 // channel plane), threadIdx.y takes channels y, y + 32, ...; the 32 partial sums of a pixel meet in shared
 // memory, so the channel reduction needs no second launch and no atomics.
+// (Java: CudaAttention.GATE_PIX, GATE_GROUPS.)
 #define GATE_PIX 32
 #define GATE_GROUPS 32
 

@@ -1,7 +1,6 @@
-// Element-wise family: unary functions, broadcasting binary ops, strided copies (expand, permute, slices),
-// sums down to a shape (the adjoint of broadcasting), and the fused Adam update.
+// Element-wise family: unary functions and broadcasting binary ops (the CUDA twin of CpuElementwise).
 //
-// Shapes: x, y (n); binary a, b broadcast to y by an IndexPlan; sum_to x (kept..., reduced...) -> y (kept...).
+// Shapes: x, y (n); binary a, b broadcast to y (n) by an IndexPlan (strides 0 along broadcast dimensions).
 #include "common.cuh"
 
 __device__ __forceinline__ float unary_op(int op, float x, float a) {
@@ -56,75 +55,5 @@ extern "C" __global__ void binary_bcast_kernel(const float* __restrict__ a, cons
         int oa, ob;
         plan_offsets(p, i, &oa, &ob);
         y[i] = binary_op(op, a[oa], b[ob]);
-    }
-}
-
-// dst[plan.b offset] = src[plan.a offset] for every index of the plan's shape: expand (a strides 0 where
-// broadcast), permutes, and the slices of concat / narrow / unnarrow (srcOff / dstOff: where the slice starts).
-extern "C" __global__ void copy_strided_kernel(const float* __restrict__ src, float* __restrict__ dst, int n,
-                                               int srcOff, int dstOff, IndexPlan p) {
-    GRID_STRIDE_LOOP(i, n) {
-        int os, od;
-        plan_offsets(p, i, &os, &od);
-        dst[dstOff + od] = src[srcOff + os];
-    }
-}
-
-// sum_to, one block per output element: used when each output sums many elements (a bias gradient sums
-// N*H*W values per channel). kept.a / red.a are x's strides over the kept and the reduced dimensions.
-// When outputs are too few to fill the GPU the reduction is also split: block (o, s) sums the s-th slice of
-// `chunk` summands into y[s * nOut + o], and sum_splits_kernel (gemm.cu) adds the slices in order.
-extern "C" __global__ void sum_to_block_kernel(const float* __restrict__ x, float* __restrict__ y, int nOut,
-                                               int nRed, int chunk, IndexPlan kept, IndexPlan red) {
-    __shared__ float buf[256];
-    int r0 = blockIdx.y * chunk;
-    int r1 = min(nRed, r0 + chunk);
-    for (int o = blockIdx.x; o < nOut; o += gridDim.x) {
-        int base, unused;
-        plan_offsets(kept, o, &base, &unused);
-        float s = 0.0f;
-        for (int r = r0 + threadIdx.x; r < r1; r += blockDim.x) {
-            int off;
-            plan_offsets(red, r, &off, &unused);
-            s += x[base + off];
-        }
-        s = block_sum(s, buf);
-        if (threadIdx.x == 0) {
-            y[(size_t) blockIdx.y * nOut + o] = s;
-        }
-    }
-}
-
-// sum_to, one thread per output element: many outputs, few summands each (e.g. a sum over the batch).
-extern "C" __global__ void sum_to_thread_kernel(const float* __restrict__ x, float* __restrict__ y, int nOut,
-                                                int nRed, IndexPlan kept, IndexPlan red) {
-    GRID_STRIDE_LOOP(o, nOut) {
-        int base, unused;
-        plan_offsets(kept, o, &base, &unused);
-        float s = 0.0f;
-        for (int r = 0; r < nRed; r++) {
-            int off;
-            plan_offsets(red, r, &off, &unused);
-            s += x[base + off];
-        }
-        y[o] = s;
-    }
-}
-
-// Adam, one read of p, g, m, v and one write of p, m, v per element, in the same order of operations as the
-// CPU: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lrc1 * m / (sqrt(v) * invc2 + eps).
-// first != 0: no moments yet (m, v are not read; they start at zero).
-extern "C" __global__ void adam_kernel(const float* __restrict__ p, const float* __restrict__ g,
-                                       const float* __restrict__ m, const float* __restrict__ v,
-                                       float* __restrict__ pOut, float* __restrict__ mOut, float* __restrict__ vOut,
-                                       int n, float lrc1, float invc2, float b1, float b2, float eps, int first) {
-    GRID_STRIDE_LOOP(i, n) {
-        float gi = g[i];
-        float mi = first ? gi * (1.0f - b1) : m[i] * b1 + gi * (1.0f - b1);
-        float vi = first ? gi * gi * (1.0f - b2) : v[i] * b2 + gi * gi * (1.0f - b2);
-        float denom = sqrtf(vi) * invc2 + eps;
-        pOut[i] = p[i] - mi / denom * lrc1;
-        mOut[i] = mi;
-        vOut[i] = vi;
     }
 }

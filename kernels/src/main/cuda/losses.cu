@@ -2,6 +2,7 @@
 //   x, y (rows, k)   labels (rows) ints   loss: a scalar
 #include "common.cuh"
 
+// Threads per row (Java: CudaLosses.ROW_THREADS).
 #define ROW_THREADS 256
 
 // log(sum_j exp(xr[j])) over a row of k values, returned to every thread of the block; the maximum is subtracted

@@ -13,5 +13,6 @@ ASAN_OPTIONS=detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:use_sigaltst
 LD_LIBRARY_PATH="$out" \
 java --add-modules=jdk.incubator.vector -Dsargan.cuda.exactSizes=true -Dsargan.cuda.sync=true \
   -Dsargan.cuda.emulated="$out" -jar device-carry/junit-console.jar execute --class-path "$cp" \
-  --select-class org.sargan.kernels.CudaVsCpuTest --select-class org.sargan.train.CudaTrainingTest \
+  --select-class org.sargan.kernels.CudaVsCpuTest --select-class org.sargan.kernels.CudaFamiliesTest \
+  --select-class org.sargan.train.CudaTrainingTest \
   --details=summary --disable-banner

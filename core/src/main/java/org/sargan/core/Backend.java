@@ -5,6 +5,10 @@ package org.sargan.core;
  * kernels; {@code org.sargan.core.ops} wraps them with shape checks and gradients. The CPU backend is the reference;
  * a CUDA backend implements the same methods in the {@code kernels} module.
  *
+ * <p>The methods are grouped by op family. A family has one name in every place it lives: normalization is
+ * {@code ops.Normalization}, {@code cpu.CpuNormalization}, the CUDA backend's {@code CudaNormalization}, its
+ * {@code normalization.cu} and the test suite {@code ops.NormalizationTest}.
+ *
  * <p>Contract: inputs are contiguous tensors of this backend whose shapes the caller has already checked; a method
  * never writes into its inputs and returns a new tensor (or several) without autograd history.
  */
@@ -33,22 +37,31 @@ public interface Backend {
     /** {@code a op b} broadcast to {@code outShape} (already computed by the caller). */
     Tensor binary(Binary op, Tensor a, Tensor b, int[] outShape);
 
+    // ---- reductions ----
+
     /** Sums {@code x} down to {@code shape}: same rank, each dimension equal to x's or 1 (summed over). */
     Tensor sumTo(Tensor x, int[] shape);
 
     /** Broadcasts {@code x} (same rank, dims of 1 repeated) up to {@code shape}. */
     Tensor expand(Tensor x, int[] shape);
 
-    /** Softmax over the last dimension of a 2-D tensor. */
-    Tensor softmax(Tensor x);
+    // ---- shapes ----
 
-    /** Mean over rows of {@code -log softmax(logits)[label]}; returns a scalar tensor. */
-    Tensor crossEntropy(Tensor logits, int[] labels);
+    /** Concatenation along dimension {@code dim}. */
+    Tensor concat(Tensor[] xs, int dim);
 
-    // ---- linear algebra and convolution ----
+    /** The slice {@code [start, start + length)} of dimension {@code dim}. */
+    Tensor narrow(Tensor x, int dim, int start, int length);
+
+    /** Adjoint of {@link #narrow}: embeds gy at {@code start} of dimension {@code dim} in zeros of {@code size}. */
+    Tensor unnarrow(Tensor gy, int dim, int start, int size);
+
+    // ---- linear algebra ----
 
     /** {@code op(a) * op(b)} for 2-D tensors, where op transposes when the flag is set. */
     Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB);
+
+    // ---- convolutions ----
 
     /** Cross-correlation of x (N, Cin, H, W) with w (Cout, Cin, KH, KW), zero padding. */
     Tensor conv2d(Tensor x, Tensor w, ConvSpec spec);
@@ -59,7 +72,7 @@ public interface Backend {
     /** Gradient of conv2d with respect to its weight, shaped wShape. */
     Tensor conv2dWeightGrad(Tensor x, Tensor gy, int[] wShape, ConvSpec spec);
 
-    // ---- spatial re-indexing ----
+    // ---- spatial ----
 
     /** Reflection padding of the last two dimensions by {@code pad} (pad smaller than each of them). */
     Tensor reflectionPad(Tensor x, int pad);
@@ -73,16 +86,7 @@ public interface Backend {
     /** Adjoint of {@link #upsample2x}: sums each 2x2 block. */
     Tensor upsample2xGrad(Tensor gy);
 
-    /** Concatenation along dimension {@code dim}. */
-    Tensor concat(Tensor[] xs, int dim);
-
-    /** The slice {@code [start, start + length)} of dimension {@code dim}. */
-    Tensor narrow(Tensor x, int dim, int start, int length);
-
-    /** Adjoint of {@link #narrow}: embeds gy at {@code start} of dimension {@code dim} in zeros of {@code size}. */
-    Tensor unnarrow(Tensor gy, int dim, int start, int size);
-
-    // ---- fused ops ----
+    // ---- normalization ----
 
     /**
      * Instance normalisation of x (N, C, H, W) with per-channel affine gamma, beta (C).
@@ -94,6 +98,8 @@ public interface Backend {
     /** @return {dx, dgamma, dbeta} from the statistics saved by {@link #instanceNorm}. */
     Tensor[] instanceNormGrad(Tensor gy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd);
 
+    // ---- attention ----
+
     /**
      * The SARB gating {@code y = identity + h * sigmoid(z)}: identity and h (N, C, H, W), z (N, 1, H, W) broadcast
      * over channels.
@@ -102,6 +108,14 @@ public interface Backend {
 
     /** @return {dh, dz}; d identity is gy itself. */
     Tensor[] attentionGateGrad(Tensor gy, Tensor h, Tensor z);
+
+    // ---- losses ----
+
+    /** Softmax over the last dimension of a 2-D tensor. */
+    Tensor softmax(Tensor x);
+
+    /** Mean over rows of {@code -log softmax(logits)[label]}; returns a scalar tensor. */
+    Tensor crossEntropy(Tensor logits, int[] labels);
 
     // ---- optimiser ----
 

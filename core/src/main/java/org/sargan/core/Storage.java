@@ -10,4 +10,11 @@ public interface Storage {
 
     /** Number of float32 elements. */
     int size();
+
+    /**
+     * Gives the memory back now, before the garbage collector would ({@link MemoryScope}): only for memory that
+     * nothing reads again. The CPU leaves its arrays to the collector.
+     */
+    default void release() {
+    }
 }

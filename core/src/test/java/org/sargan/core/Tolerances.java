@@ -16,6 +16,12 @@ public final class Tolerances {
     public static final double FD_REL = 2e-2;
 
     /**
+     * The gradient an op composes under create_graph against its fused kernel, relative to the largest element:
+     * the same formula in float32, summed in another order (the fused CPU kernels sum in double).
+     */
+    public static final double COMPOSED_VS_FUSED = 1e-5;
+
+    /**
      * CUDA against the CPU backend: |cuda - cpu| <= CUDA_VS_CPU_REL * |cpu| + CUDA_VS_CPU_OF_MAX * max|cpu|. The
      * second term covers values that sums cancel to near zero (their error scales with the terms, not the result).
      */

@@ -33,8 +33,8 @@ import jcuda.driver.CUresult;
  */
 final class CudaDriver {
     /** The kernel families, one .cu file and one fatbin resource each. */
-    static final List<String> MODULES = List.of("elementwise", "gemm", "conv", "spatial", "norm", "attention",
-            "losses");
+    static final List<String> MODULES = List.of("elementwise", "reductions", "shapes", "linear_algebra",
+            "convolutions", "spatial", "normalization", "attention", "losses", "optimiser");
     static final String RESOURCE_DIR = "/org/sargan/kernels/cuda/";
 
     private static CudaDriver instance;

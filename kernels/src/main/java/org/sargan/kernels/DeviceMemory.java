@@ -9,10 +9,11 @@ import java.util.Map;
  * so that the steady state of training (the same shapes every iteration) makes no cuMemAlloc / cuMemFree calls,
  * which synchronise the device and cost far more than a kernel.
  *
- * <p>Tensors are freed by the garbage collector (a {@link java.lang.ref.Cleaner} in {@link CudaStorage} calls
- * {@link #release}). Because the Java heap barely notices device memory, the allocator asks for a collection
- * itself when the bytes handed out since the last one pass {@code gcEveryBytes}, and when the device is full it
- * collects, returns its cache to the driver and tries again before reporting out-of-memory.
+ * <p>Tensors are freed when the {@code MemoryScope} that made them closes, or else by the garbage collector (a
+ * {@link java.lang.ref.Cleaner} in {@link CudaStorage} calls {@link #release}). Because the Java heap barely
+ * notices device memory, the allocator asks for a collection itself when the bytes handed out and not returned
+ * since the last one pass {@code gcEveryBytes} (under scopes that never happens in the steady state), and when the
+ * device is full it collects, returns its cache to the driver and tries again before reporting out-of-memory.
  *
  * <p>Reuse is safe without events because every kernel runs on one stream: a block is handed out again only to an
  * op enqueued after every op that used it.
@@ -44,7 +45,9 @@ public final class DeviceMemory<P> {
     private long inUse;
     private long cached;
     private long peak;
+    /** Bytes handed out and not returned since the last collection: what only the collector can still free. */
     private long sinceGc;
+    private long collections;
     private long driverAllocs;
     private long reused;
 
@@ -124,9 +127,13 @@ public final class DeviceMemory<P> {
         return sinceGc + size > gcEveryBytes;
     }
 
-    /** Returns a block to the cache (called by the cleaner of a dead tensor, on any thread). */
+    /**
+     * Returns a block to the cache (called by the cleaner of a dead tensor, on any thread, or at once when a
+     * scope frees it). What comes back no longer counts towards the next collection.
+     */
     public synchronized void release(Block<P> block) {
         inUse -= block.bytes();
+        sinceGc = Math.max(0, sinceGc - block.bytes());
         cached += block.bytes();
         free.computeIfAbsent(block.bytes(), k -> new ArrayDeque<>()).push(block.handle());
     }
@@ -156,6 +163,7 @@ public final class DeviceMemory<P> {
         }
         synchronized (this) {
             sinceGc = 0;
+            collections++;
         }
     }
 
@@ -169,6 +177,11 @@ public final class DeviceMemory<P> {
 
     public synchronized long peak() {
         return peak;
+    }
+
+    /** Garbage collections this allocator asked for. */
+    public synchronized long collections() {
+        return collections;
     }
 
     /** Blocks obtained from the driver, and requests served from the cache. */

@@ -9,32 +9,37 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.sargan.core.Autograd;
 import org.sargan.core.Backend;
 import org.sargan.core.Backends;
+import org.sargan.core.GradCheck;
+import org.sargan.core.MemoryScope;
+import org.sargan.core.OpTable;
+import org.sargan.core.OpTable.Case;
+import org.sargan.core.OpTable.Check;
 import org.sargan.core.Tensor;
 import org.sargan.core.Tolerances;
 import org.sargan.core.Unary;
 import org.sargan.core.cpu.CpuBackend;
-import org.sargan.core.ops.Attention;
 import org.sargan.core.ops.Convolutions;
-import org.sargan.core.ops.Convolutions.Padding;
 import org.sargan.core.ops.Elementwise;
 import org.sargan.core.ops.LinearAlgebra;
-import org.sargan.core.ops.Losses;
-import org.sargan.core.ops.Normalization;
 import org.sargan.core.ops.Reductions;
-import org.sargan.core.ops.Shapes;
-import org.sargan.core.ops.Spatial;
 
 /**
- * Every op of the CUDA backend against the CPU backend (the oracle), forward and backward, on random inputs with
- * odd sizes (never multiples of a block or tile). A backward check builds the same scalar, sum(f(inputs) * r) with
+ * Every op of the CUDA backend against the CPU backend (the oracle), forward and backward, first and second order,
+ * on the op table that the family suites share ({@link OpTable}: odd sizes, never multiples of a block or tile),
+ * and the kernel choices that only CUDA has (every GEMM kernel, every unary op code). A backward check builds the same scalar, sum(f(inputs) * r) with
  * a random r, on both backends and compares the gradients of every input. Mismatches print the first few
  * positions and the largest difference. Without a usable GPU every test is skipped with the reason.
  *
@@ -131,7 +136,7 @@ class CudaVsCpuTest {
 
     /**
      * Runs {@code f} on both backends from the same host inputs and compares the output and, when {@code grads},
-     * the gradient of sum(f * r) with respect to every input.
+     * the gradient of sum(f * r) with respect to every input (zero for an input f does not use).
      */
     private void check(String what, Function<Tensor[], Tensor> f, boolean grads, int[][] shapes, float[]... inputs) {
         float[][] outs = new float[2][];
@@ -152,10 +157,12 @@ class CudaVsCpuTest {
                     r = randn(y.numel(), 1f);
                 }
                 Tensor loss = Reductions.sum(Elementwise.mul(y, Tensor.of(r, y.shape())));
-                Tensor[] g = Autograd.grad(new Tensor[] {loss}, xs, null, false);
-                gs[side] = new float[g.length][];
-                for (int i = 0; i < g.length; i++) {
-                    gs[side][i] = g[i] == null ? new float[xs[i].numel()] : g[i].toArray();
+                if (loss.requiresGrad()) {  // a gradient of a linear op is constant: nothing to differentiate
+                    loss.backward();
+                }
+                gs[side] = new float[xs.length][];
+                for (int i = 0; i < xs.length; i++) {  // an input that the output does not use has gradient 0
+                    gs[side][i] = xs[i].grad() == null ? new float[xs[i].numel()] : xs[i].grad().toArray();
                 }
             }
         }
@@ -189,50 +196,29 @@ class CudaVsCpuTest {
         check("pow 2", t -> Elementwise.pow(t[0], 2f), new int[] {4, 9});
     }
 
-    @Test
-    void unaryGradients() {
-        check("tanh", t -> Elementwise.tanh(t[0]), new int[] {2, 3, 5, 7});
-        check("sigmoid", t -> Elementwise.sigmoid(t[0]), new int[] {37});
-        check("leaky relu", t -> Elementwise.leakyRelu(t[0], 0.2f), new int[] {3, 41});
-        check("relu", t -> Elementwise.relu(t[0]), new int[] {3, 41});
-        check("abs", t -> Elementwise.abs(t[0]), new int[] {3, 41});
-        check("exp", t -> Elementwise.exp(t[0]), new int[] {3, 41});
-        check("sqrt", t -> Elementwise.sqrt(t[0]), true, new int[][] {{5, 13}}, positive(65));
-        check("log", t -> Elementwise.log(t[0]), true, new int[][] {{5, 13}}, positive(65));
+    // ---- the op table ----
+
+    static Stream<Case> table() {
+        return OpTable.all();
     }
 
-    @Test
-    void broadcastingBinaryOps() {
-        int[][][] pairs = {
-            {{2, 3, 5, 7}, {3, 1, 7}},
-            {{5, 1}, {1, 6}},
-            {{4, 9}, {4, 9}},
-            {{3, 1, 1, 1}, {3, 17, 5, 3}},
-            {{7}, {}},
-        };
-        for (int[][] p : pairs) {
-            String shapes = java.util.Arrays.toString(p[0]) + " " + java.util.Arrays.toString(p[1]);
-            check("add " + shapes, t -> Elementwise.add(t[0], t[1]), p[0], p[1]);
-            check("sub " + shapes, t -> Elementwise.sub(t[0], t[1]), p[0], p[1]);
-            check("mul " + shapes, t -> Elementwise.mul(t[0], t[1]), p[0], p[1]);
-            check("div " + shapes, t -> Elementwise.div(t[0], t[1]), true, p,
-                    randn(numel(p[0]), 1f), positive(numel(p[1])));
-        }
+    /** Every op of the table (the family suites' rows, and sizes that cross the kernels' blocks and tiles). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void everyOpOfTheTable(Case c) {
+        check(c.family() + ": " + c.name(), c.f(), true, c.shapes(), c.data());
     }
 
-    @Test
-    void sumsAndExpand() {
-        // a long reduction per output (the block kernel) and a short one over many outputs (the thread kernel)
-        check("sum (0, 2, 3) of (3, 70, 9, 11)", t -> Reductions.sum(t[0], new int[] {0, 2, 3}, true),
-                new int[] {3, 70, 9, 11});
-        check("sum (0, 2, 3) of (3, 2, 60, 50): a split reduction", t -> Reductions.sum(t[0], new int[] {0, 2, 3},
-                true), new int[] {3, 2, 60, 50});
-        check("sum 0 of (5, 300)", t -> Reductions.sum(t[0], new int[] {0}, false), new int[] {5, 300});
-        check("sum of everything", t -> Reductions.sum(t[0]), new int[] {17, 19});
-        check("mean (1) of (4, 33, 5)", t -> Reductions.mean(t[0], new int[] {1}, false), new int[] {4, 33, 5});
-        check("expand (3, 1, 5) to (3, 7, 5)", t -> Reductions.expand(t[0], new int[] {3, 7, 5}),
-                new int[] {3, 1, 5});
-        check("expand (1, 6) to (11, 6)", t -> Reductions.expand(t[0], new int[] {11, 6}), new int[] {1, 6});
+    static Stream<Arguments> secondOrderTable() {
+        return OpTable.all().filter(c -> c.check() != Check.KINKED).flatMap(c -> IntStream.range(0, c.data().length)
+                .mapToObj(i -> Arguments.of(c.name() + " d/dx" + i, c, i)));
+    }
+
+    /** The create_graph gradient of every smooth op of the table, and the gradient of that gradient. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("secondOrderTable")
+    void secondOrderOfTheTable(String name, Case c, int wrt) {
+        check(c.family() + ": " + name, GradCheck.gradientOf(c.f(), wrt), true, c.shapes(), c.data());
     }
 
     // ---- GEMM and convolution ----
@@ -270,65 +256,6 @@ class CudaVsCpuTest {
     }
 
     @Test
-    void convolutions() {
-        check("conv 3x3 pad 1", t -> Convolutions.conv2d(t[0], t[1], t[2], 1, 1), new int[] {2, 3, 9, 11},
-                new int[] {5, 3, 3, 3}, new int[] {5});
-        check("conv 4x4 stride 2 pad 1 (D)", t -> Convolutions.conv2d(t[0], t[1], null, 2, 1),
-                new int[] {2, 3, 10, 9}, new int[] {6, 3, 4, 4});
-        check("conv 7x7 reflect pad 3", t -> Convolutions.conv2d(t[0], t[1], null, 1, 3, Padding.REFLECT),
-                new int[] {1, 4, 8, 9}, new int[] {3, 4, 7, 7});
-        check("conv 1x1", t -> Convolutions.conv2d(t[0], t[1], null, 1, 0), new int[] {3, 5, 4, 3},
-                new int[] {7, 5, 1, 1});
-        check("conv 3x3 stride 2 pad 0", t -> Convolutions.conv2d(t[0], t[1], null, 2, 0), new int[] {1, 2, 11, 8},
-                new int[] {3, 2, 3, 3});
-        check("conv transpose 4x4 stride 2 pad 1", t -> Convolutions.convTranspose2d(t[0], t[1], t[2], 2, 1, 0),
-                new int[] {2, 6, 5, 4}, new int[] {6, 3, 4, 4}, new int[] {3});
-    }
-
-    // ---- spatial ----
-
-    @Test
-    void spatialOps() {
-        check("reflection pad 3", t -> Spatial.reflectionPad(t[0], 3), new int[] {2, 3, 9, 11});
-        check("reflection pad 1", t -> Spatial.reflectionPad(t[0], 1), new int[] {1, 2, 2, 3});
-        check("upsample 2x", t -> Spatial.upsampleNearest2x(t[0]), new int[] {2, 3, 5, 7});
-        check("concat dim 1", t -> Shapes.concat(1, t[0], t[1], t[2]), new int[] {2, 3, 5, 7},
-                new int[] {2, 1, 5, 7}, new int[] {2, 4, 5, 7});
-        check("concat dim 0", t -> Shapes.concat(0, t[0], t[1]), new int[] {3, 5}, new int[] {2, 5});
-        check("narrow", t -> Shapes.narrow(t[0], 1, 2, 3), new int[] {2, 7, 3, 5});
-        check("tile labels", t -> Shapes.tile(t[0], 5, 3), new int[] {2, 7});
-    }
-
-    // ---- fused ----
-
-    @Test
-    void instanceNorm() {
-        check("instance norm", t -> Normalization.instanceNorm(t[0], t[1], t[2], 1e-5f), new int[] {3, 5, 7, 9},
-                new int[] {5}, new int[] {5});
-        // 4100 pixels: 512 threads, 9 values each, the last register row partly empty
-        check("instance norm, 4100-pixel planes", t -> Normalization.instanceNorm(t[0], t[1], t[2], 1e-5f),
-                new int[] {2, 3, 41, 100}, new int[] {3}, new int[] {3});
-        // a plane above 512 * 32 pixels takes the kernels that re-read the plane
-        check("instance norm, large plane", t -> Normalization.instanceNorm(t[0], t[1], t[2], 1e-5f),
-                new int[] {1, 2, 131, 127}, new int[] {2}, new int[] {2});
-    }
-
-    @Test
-    void attentionGate() {
-        // C = 37 and N*HW = 70 are not multiples of the 32 x 32 block
-        check("attention gate", t -> Attention.gate(t[0], t[1], t[2]), new int[] {2, 37, 5, 7},
-                new int[] {2, 37, 5, 7}, new int[] {2, 1, 5, 7});
-    }
-
-    @Test
-    void softmaxAndCrossEntropy() {
-        check("softmax", t -> Losses.softmax(t[0]), new int[] {5, 7});
-        int[] labels = {3, 0, 6, 2, 5};
-        check("cross entropy", t -> Losses.crossEntropy(t[0], labels), new int[] {5, 7});
-        check("l1", t -> Losses.l1(t[0], t[1]), new int[] {2, 3, 5}, new int[] {2, 3, 5});
-    }
-
-    @Test
     void adamUpdate() {
         int n = 1001;
         float[] p = randn(n, 1f);
@@ -353,7 +280,7 @@ class CudaVsCpuTest {
         assertClose("adam, 3 steps", result[1], result[0]);
     }
 
-    /** The WGAN-GP penalty path: a gradient of a gradient, through conv, leaky ReLU, instance norm and the gate. */
+    /** The WGAN-GP penalty path: a gradient of a gradient, through conv and leaky ReLU. */
     @Test
     void doubleBackwardOfThePenalty() {
         int[] xs = {2, 3, 7, 6};
@@ -392,19 +319,41 @@ class CudaVsCpuTest {
                 CpuBackend.INSTANCE.unary(Unary.TANH, values, 0).toArray());
     }
 
+    /** Each step's tensors freed by its scope, not by the collector: the steady state reuses every block. */
     @Test
     void memoryIsReusedInTheSteadyState() {
         Backends.use(cuda);
-        for (int i = 0; i < 3; i++) {
-            Tensor.of(randn(5000, 1f), 50, 100).tanh().toArray();
+        Tensor w = Tensor.of(randn(100, 1f), 100, 1);
+        for (int i = 0; i < 53; i++) {
+            long[] before = cuda.memory().counts();
+            long collections = cuda.memory().collections();
+            try (MemoryScope step = MemoryScope.open()) {
+                Tensor x = Tensor.of(randn(5000, 1f), 50, 100).requiresGrad(true);
+                Tensor loss = LinearAlgebra.matmul(x.tanh(), w).sum();
+                loss.backward();
+                x.grad().toArray();  // read inside the step: nothing of it outlives the scope
+            }
+            long[] after = cuda.memory().counts();
+            if (i >= 3) {  // after a few warm-up steps: every block from the cache, no collection asked for
+                assertEquals(before[0], after[0], "step " + i + " allocated from the driver: " + cuda.memoryReport());
+                assertTrue(after[1] > before[1], "no block was reused: " + cuda.memoryReport());
+                assertEquals(collections, cuda.memory().collections(), "step " + i + " needed a collection");
+            }
         }
-        long[] before = cuda.memory().counts();
-        for (int i = 0; i < 50; i++) {
-            Tensor.of(randn(5000, 1f), 50, 100).tanh().toArray();
-            System.gc();
+    }
+
+    @Test
+    void aTensorFreedByItsScopeIsRefusedAndAKeptOneIsNot() {
+        Backends.use(cuda);
+        Tensor freed;
+        Tensor kept;
+        try (MemoryScope step = MemoryScope.open()) {
+            Tensor x = Tensor.of(new float[] {1, -2, 3}, 3);
+            freed = x.tanh();
+            kept = step.keep(x.mul(2f));
         }
-        long[] after = cuda.memory().counts();
-        assertTrue(after[1] > before[1], "no block was reused: " + cuda.memoryReport());
-        assertTrue(after[0] - before[0] < 100, "every op allocated from the driver: " + cuda.memoryReport());
+        assertClose("kept", kept.toArray(), new float[] {2, -4, 6});
+        IllegalStateException e = assertThrows(IllegalStateException.class, freed::toArray);
+        assertTrue(e.getMessage().contains("MemoryScope"), e.getMessage());
     }
 }

@@ -43,13 +43,13 @@ class HostLogicTest {
 
     @Test
     void instanceNormBlocksFitThePlane() {
-        assertEquals(64, CudaBackend.normThreads(1), "at least two warps");
-        assertEquals(64, CudaBackend.normThreads(63));
-        assertEquals(128, CudaBackend.normThreads(1024), "32 x 32: 8 pixels per thread");
-        assertEquals(512, CudaBackend.normThreads(16384), "128 x 128: 32 pixels per thread, the register limit");
-        assertEquals(512, CudaBackend.normThreads(1 << 20), "beyond the registers: the re-reading kernels");
+        assertEquals(64, CudaNormalization.normThreads(1), "at least two warps");
+        assertEquals(64, CudaNormalization.normThreads(63));
+        assertEquals(128, CudaNormalization.normThreads(1024), "32 x 32: 8 pixels per thread");
+        assertEquals(512, CudaNormalization.normThreads(16384), "128 x 128: 32 pixels per thread, the register limit");
+        assertEquals(512, CudaNormalization.normThreads(1 << 20), "beyond the registers: the re-reading kernels");
         for (int hw = 1; hw <= 16384; hw += 97) {
-            int t = CudaBackend.normThreads(hw);
+            int t = CudaNormalization.normThreads(hw);
             assertEquals(Integer.bitCount(t), 1, "a power of two: " + t);
             assertTrue(t * 32 >= hw, "every pixel has a register slot: " + hw + " on " + t);
         }
@@ -57,10 +57,22 @@ class HostLogicTest {
 
     @Test
     void longReductionsWithFewOutputsAreSplit() {
-        assertEquals(16, CudaBackend.sumSplits(64, 131072, 132), "a bias gradient at 128 px: 8 blocks per SM");
-        assertEquals(1, CudaBackend.sumSplits(2048, 131072, 132), "enough outputs to fill the GPU");
-        assertEquals(1, CudaBackend.sumSplits(2, 4000, 132), "too few summands to be worth a second pass");
-        assertEquals(2, CudaBackend.sumSplits(2, 9000, 4), "at least 4096 summands per slice");
+        assertEquals(16, CudaReductions.sumSplits(64, 131072, 132), "a bias gradient at 128 px: 8 blocks per SM");
+        assertEquals(1, CudaReductions.sumSplits(2048, 131072, 132), "enough outputs to fill the GPU");
+        assertEquals(1, CudaReductions.sumSplits(2, 4000, 132), "too few summands to be worth a second pass");
+        assertEquals(2, CudaReductions.sumSplits(2, 9000, 4), "at least 4096 summands per slice");
+    }
+
+    /** A split-K slice starts on a staged tile: sgemm_kernel2 and 3 step through K by TK (K_STEP) at a time. */
+    @Test
+    void splitKSlicesAreWholeKSteps() {
+        for (int k : new int[] {1, 7, 8, 513, 3001, 131072}) {
+            for (int splits = 1; splits <= 40; splits++) {
+                int per = CudaLinearAlgebra.kPerSplit(k, splits);
+                assertEquals(0, per % CudaLinearAlgebra.K_STEP, "k " + k + " in " + splits + " slices: " + per);
+                assertTrue((long) per * splits >= k, "k " + k + " in " + splits + " slices of " + per);
+            }
+        }
     }
 
     @Test
@@ -201,6 +213,24 @@ class HostLogicTest {
             used -= sizes.remove(block);
             freed.add(block);
         }
+    }
+
+    /**
+     * Blocks given back at once (as a closing MemoryScope does) no longer count towards a collection: a steady
+     * state of varied sizes, far past gcEveryBytes in total, never asks for System.gc().
+     */
+    @Test
+    void blocksFreedByScopeNeedNoCollection() {
+        DeviceMemory<Long> mem = new DeviceMemory<>(new FakeRaw(), 20_000);  // one step holds 15 KiB
+        for (int step = 0; step < 200; step++) {
+            List<DeviceMemory.Block<Long>> made = new ArrayList<>();
+            for (long bytes = 600; bytes < 6000; bytes *= 2) {
+                made.add(mem.allocate(bytes + step % 3, "step " + step));
+            }
+            made.forEach(mem::release);
+        }
+        assertEquals(0, mem.collections(), mem.toString());
+        assertTrue(mem.counts()[0] <= 5, "one driver allocation per size class: " + mem);
     }
 
     @Test

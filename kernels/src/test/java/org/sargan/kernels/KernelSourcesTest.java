@@ -25,10 +25,11 @@ import org.sargan.core.cpu.CpuBackend;
 class KernelSourcesTest {
     private static final Path CUDA = Path.of("src/main/cuda");
 
-    private static Map<String, Integer> defines(String prefix) throws IOException {
+    /** Every {@code #define NAME number} of one source file of src/main/cuda. */
+    private static Map<String, Integer> definesOf(String file) throws IOException {
         Map<String, Integer> m = new HashMap<>();
-        Matcher mt = Pattern.compile("#define " + prefix + "(\\w+) (\\d+)").matcher(Files.readString(
-                CUDA.resolve("common.cuh")));
+        Matcher mt = Pattern.compile("(?m)^#define (\\w+) (\\d+)\\s*$")
+                .matcher(Files.readString(CUDA.resolve(file)));
         while (mt.find()) {
             m.put(mt.group(1), Integer.parseInt(mt.group(2)));
         }
@@ -37,14 +38,37 @@ class KernelSourcesTest {
 
     @Test
     void opCodesAgreeWithCommonCuh() throws IOException {
-        Map<String, Integer> codes = defines("OP_");
+        Map<String, Integer> common = definesOf("common.cuh");
         for (Unary op : Unary.values()) {
-            assertEquals(codes.get(op.name()), CudaBackend.unaryCode(op), "unary " + op);
+            assertEquals(common.get("OP_" + op.name()), CudaElementwise.unaryCode(op), "unary " + op);
         }
         for (Binary op : Binary.values()) {
-            assertEquals(codes.get(op.name()), CudaBackend.binaryCode(op), "binary " + op);
+            assertEquals(common.get("OP_" + op.name()), CudaElementwise.binaryCode(op), "binary " + op);
         }
-        assertEquals(defines("MAX_").get("DIMS"), IndexPlan.MAX_DIMS, "MAX_DIMS");
+        assertEquals(common.get("MAX_DIMS"), IndexPlan.MAX_DIMS, "MAX_DIMS");
+    }
+
+    /**
+     * Each family's launch constants are written once in its Java class and once in its .cu file (the kernels
+     * size shared memory and launch bounds by them); a change on one side alone fails here.
+     */
+    @Test
+    void launchConstantsAgreeWithTheCuSources() throws IOException {
+        Map<String, Integer> gemm = definesOf("linear_algebra.cu");
+        assertEquals(gemm.get("TM"), CudaLinearAlgebra.TILE, "linear_algebra.cu TM vs CudaLinearAlgebra.TILE");
+        assertEquals(gemm.get("TN"), CudaLinearAlgebra.TILE, "linear_algebra.cu TN vs CudaLinearAlgebra.TILE");
+        assertEquals(gemm.get("TK"), CudaLinearAlgebra.K_STEP, "linear_algebra.cu TK vs CudaLinearAlgebra.K_STEP");
+        assertEquals(gemm.get("GEMM_THREADS"), CudaLinearAlgebra.GEMM_THREADS, "linear_algebra.cu GEMM_THREADS");
+        assertEquals(definesOf("reductions.cu").get("SUM_THREADS"), CudaReductions.SUM_THREADS,
+                "reductions.cu SUM_THREADS");
+        Map<String, Integer> norm = definesOf("normalization.cu");
+        assertEquals(norm.get("NORM_THREADS"), CudaNormalization.NORM_THREADS, "normalization.cu NORM_THREADS");
+        assertEquals(norm.get("NORM_PER_THREAD"), CudaNormalization.NORM_PER_THREAD,
+                "normalization.cu NORM_PER_THREAD");
+        Map<String, Integer> gate = definesOf("attention.cu");
+        assertEquals(gate.get("GATE_PIX"), CudaAttention.GATE_PIX, "attention.cu GATE_PIX");
+        assertEquals(gate.get("GATE_GROUPS"), CudaAttention.GATE_GROUPS, "attention.cu GATE_GROUPS");
+        assertEquals(definesOf("losses.cu").get("ROW_THREADS"), CudaLosses.ROW_THREADS, "losses.cu ROW_THREADS");
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
+import org.sargan.core.ops.Optimiser;
 
 /**
  * Adam (Kingma and Ba), as PyTorch computes it: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
@@ -57,10 +58,10 @@ public final class Adam {
                 String k = e.getKey();
                 Tensor p = e.getValue().get();
                 // one fused kernel per parameter: reads p, g, m, v once, writes p, m, v once
-                Tensor[] r = p.backend().adamUpdate(p, g, m.get(k), v.get(k), lr / c1, 1 / c2, beta1, beta2, eps);
-                m.put(k, r[1]);
-                v.put(k, r[2]);
-                e.getValue().set(r[0]);
+                Optimiser.AdamStep r = Optimiser.adam(p, g, m.get(k), v.get(k), lr / c1, 1 / c2, beta1, beta2, eps);
+                m.put(k, r.expAvg());
+                v.put(k, r.expAvgSq());
+                e.getValue().set(r.param());
             }
         }
     }

@@ -11,7 +11,9 @@ import org.sargan.core.Unary;
 
 /**
  * The reference backend: pure Java, all cores ({@link Parallel}), SIMD GEMM when the Vector API is enabled.
- * Each method unwraps float arrays and hands them to a kernel class (elementwise, conv, spatial, fused).
+ * Each method unwraps float arrays and hands them to the kernel class of its family, which bears the family's name
+ * (elementwise: {@code CpuElementwise}, as {@code ops.Elementwise}, {@code CudaElementwise} and
+ * {@code elementwise.cu}).
  */
 public final class CpuBackend implements Backend {
     public static final String NAME = "cpu";
@@ -66,54 +68,64 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor sumTo(Tensor x, int[] shape) {
-        return wrap(CpuElementwise.sumTo(data(x), x.shape(), shape), shape);
+        return wrap(CpuReductions.sumTo(data(x), x.shape(), shape), shape);
     }
 
     @Override
     public Tensor expand(Tensor x, int[] shape) {
-        return wrap(CpuElementwise.expand(data(x), x.shape(), shape), shape);
+        return wrap(CpuReductions.expand(data(x), x.shape(), shape), shape);
     }
 
     @Override
-    public Tensor softmax(Tensor x) {
-        return wrap(CpuFused.softmax(data(x), x.dim(0), x.dim(1)), x.shape());
+    public Tensor concat(Tensor[] xs, int dim) {
+        int[] out = xs[0].shape();
+        out[dim] = 0;
+        float[][] parts = new float[xs.length][];
+        int[][] shapes = new int[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            out[dim] += xs[i].dim(dim);
+            parts[i] = data(xs[i]);
+            shapes[i] = xs[i].shape();
+        }
+        return wrap(CpuShapes.concat(parts, shapes, out, dim), out);
     }
 
     @Override
-    public Tensor crossEntropy(Tensor logits, int[] labels) {
-        return wrap(new float[] {CpuFused.crossEntropy(data(logits), logits.dim(0), logits.dim(1), labels)},
-                new int[0]);
+    public Tensor narrow(Tensor x, int dim, int start, int length) {
+        int[] out = x.shape();
+        out[dim] = length;
+        return wrap(CpuShapes.narrow(data(x), x.shape(), dim, start, length), out);
+    }
+
+    @Override
+    public Tensor unnarrow(Tensor gy, int dim, int start, int size) {
+        int[] out = gy.shape();
+        out[dim] = size;
+        return wrap(CpuShapes.unnarrow(data(gy), gy.shape(), dim, start, size), out);
     }
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
-        int m = transA ? a.dim(1) : a.dim(0);
-        int k = transA ? a.dim(0) : a.dim(1);
-        int n = transB ? b.dim(0) : b.dim(1);
-        int lda = a.dim(1);
-        int ldb = b.dim(1);
-        float[] c = new float[m * n];
-        Gemm.sgemm(m, n, k, data(a), 0, transA ? 1 : lda, transA ? lda : 1, data(b), 0, transB ? 1 : ldb,
-                transB ? ldb : 1, c, 0, n, false);
-        return wrap(c, new int[] {m, n});
+        float[] c = CpuLinearAlgebra.matmul(data(a), a.dim(0), a.dim(1), transA, data(b), b.dim(0), b.dim(1), transB);
+        return wrap(c, new int[] {transA ? a.dim(1) : a.dim(0), transB ? b.dim(0) : b.dim(1)});
     }
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, ConvSpec spec) {
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), spec);
-        return wrap(CpuConv.forward(data(x), data(w), g), new int[] {g.n(), g.cout(), g.ho(), g.wo()});
+        return wrap(CpuConvolutions.forward(data(x), data(w), g), new int[] {g.n(), g.cout(), g.ho(), g.wo()});
     }
 
     @Override
     public Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] xShape, ConvSpec spec) {
         ConvGeometry g = ConvGeometry.of(xShape, w.shape(), spec);
-        return wrap(CpuConv.inputGrad(data(gy), data(w), g), xShape);
+        return wrap(CpuConvolutions.inputGrad(data(gy), data(w), g), xShape);
     }
 
     @Override
     public Tensor conv2dWeightGrad(Tensor x, Tensor gy, int[] wShape, ConvSpec spec) {
         ConvGeometry g = ConvGeometry.of(x.shape(), wShape, spec);
-        return wrap(CpuConv.weightGrad(data(x), data(gy), g), wShape);
+        return wrap(CpuConvolutions.weightGrad(data(x), data(gy), g), wShape);
     }
 
     @Override
@@ -146,52 +158,9 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public Tensor concat(Tensor[] xs, int dim) {
-        int[] out = xs[0].shape();
-        out[dim] = 0;
-        for (Tensor t : xs) {
-            out[dim] += t.dim(dim);
-        }
-        int inner = Shape.inner(out, dim);
-        int outer = Shape.outer(out, dim);
-        float[] y = new float[Shape.numel(out)];
-        int off = 0;
-        for (Tensor t : xs) {
-            int len = t.dim(dim) * inner;
-            CpuSpatial.copyRows(data(t), len, 0, y, out[dim] * inner, off, len, outer);
-            off += len;
-        }
-        return wrap(y, out);
-    }
-
-    @Override
-    public Tensor narrow(Tensor x, int dim, int start, int length) {
-        int[] s = x.shape();
-        int inner = Shape.inner(s, dim);
-        int[] out = s.clone();
-        out[dim] = length;
-        float[] y = new float[Shape.numel(out)];
-        CpuSpatial.copyRows(data(x), s[dim] * inner, start * inner, y, length * inner, 0, length * inner,
-                Shape.outer(s, dim));
-        return wrap(y, out);
-    }
-
-    @Override
-    public Tensor unnarrow(Tensor gy, int dim, int start, int size) {
-        int[] s = gy.shape();
-        int inner = Shape.inner(s, dim);
-        int[] out = s.clone();
-        out[dim] = size;
-        float[] y = new float[Shape.numel(out)];
-        CpuSpatial.copyRows(data(gy), s[dim] * inner, 0, y, size * inner, start * inner, s[dim] * inner,
-                Shape.outer(s, dim));
-        return wrap(y, out);
-    }
-
-    @Override
     public Tensor[] instanceNorm(Tensor x, Tensor gamma, Tensor beta, float eps) {
         int[] s = x.shape();
-        float[][] r = CpuFused.instanceNorm(data(x), data(gamma), data(beta), s[0], s[1], s[2] * s[3], eps);
+        float[][] r = CpuNormalization.instanceNorm(data(x), data(gamma), data(beta), s[0], s[1], s[2] * s[3], eps);
         int[] stats = {s[0], s[1]};
         return new Tensor[] {wrap(r[0], s), wrap(r[1], stats), wrap(r[2], stats)};
     }
@@ -199,28 +168,39 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor[] instanceNormGrad(Tensor gy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
         int[] s = x.shape();
-        float[][] r = CpuFused.instanceNormGrad(data(gy), data(x), data(gamma), data(mean), data(rstd), s[0], s[1],
-                s[2] * s[3]);
+        float[][] r = CpuNormalization.instanceNormGrad(data(gy), data(x), data(gamma), data(mean), data(rstd), s[0],
+                s[1], s[2] * s[3]);
         return new Tensor[] {wrap(r[0], s), wrap(r[1], gamma.shape()), wrap(r[2], gamma.shape())};
     }
 
     @Override
     public Tensor attentionGate(Tensor identity, Tensor h, Tensor z) {
         int[] s = h.shape();
-        return wrap(CpuFused.attentionGate(data(identity), data(h), data(z), s[0], s[1], s[2] * s[3]), s);
+        return wrap(CpuAttention.attentionGate(data(identity), data(h), data(z), s[0], s[1], s[2] * s[3]), s);
     }
 
     @Override
     public Tensor[] attentionGateGrad(Tensor gy, Tensor h, Tensor z) {
         int[] s = h.shape();
-        float[][] r = CpuFused.attentionGateGrad(data(gy), data(h), data(z), s[0], s[1], s[2] * s[3]);
+        float[][] r = CpuAttention.attentionGateGrad(data(gy), data(h), data(z), s[0], s[1], s[2] * s[3]);
         return new Tensor[] {wrap(r[0], s), wrap(r[1], z.shape())};
+    }
+
+    @Override
+    public Tensor softmax(Tensor x) {
+        return wrap(CpuLosses.softmax(data(x), x.dim(0), x.dim(1)), x.shape());
+    }
+
+    @Override
+    public Tensor crossEntropy(Tensor logits, int[] labels) {
+        return wrap(new float[] {CpuLosses.crossEntropy(data(logits), logits.dim(0), logits.dim(1), labels)},
+                new int[0]);
     }
 
     @Override
     public Tensor[] adamUpdate(Tensor p, Tensor g, Tensor m, Tensor v, float lrOverC1, float invC2, float beta1,
             float beta2, float eps) {
-        float[][] r = CpuFused.adam(data(p), data(g), m == null ? null : data(m), v == null ? null : data(v),
+        float[][] r = CpuOptimiser.adam(data(p), data(g), m == null ? null : data(m), v == null ? null : data(v),
                 lrOverC1, invC2, beta1, beta2, eps);
         return new Tensor[] {wrap(r[0], p.shape()), wrap(r[1], p.shape()), wrap(r[2], p.shape())};
     }

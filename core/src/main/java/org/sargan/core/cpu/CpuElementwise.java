@@ -4,7 +4,7 @@ import org.sargan.core.Binary;
 import org.sargan.core.Shape;
 import org.sargan.core.Unary;
 
-/** Element-wise kernels, broadcasting, and the sum/expand pair, on float arrays. */
+/** Element-wise kernels with broadcasting, on float arrays: the CPU twin of elementwise.cu. */
 final class CpuElementwise {
     /** Elements per parallel chunk: large enough that a chunk costs more than handing it to a thread. */
     private static final int GRAIN = 1 << 15;
@@ -86,56 +86,5 @@ final class CpuElementwise {
             case DIV -> { for (int i = 0; i < n; i++) { y[yo + i] = a[ao + i * sa] / b[bo + i * sb]; } }
             default -> throw new IllegalArgumentException("binary: unknown op " + op);
         }
-    }
-
-    /**
-     * Sums x down to {@code shape} (same rank, 1 where reduced). Accumulates in double, sequentially in index
-     * order, so the result does not depend on threads.
-     */
-    static float[] sumTo(float[] x, int[] xs, int[] shape) {
-        Strided plan = new Strided(xs, shape);
-        double[] acc = new double[Shape.numel(shape)];
-        int inner = plan.inner;
-        boolean reduceInner = plan.innerStride(1) == 0;
-        for (int r = 0; r < plan.rows; r++) {
-            int xo = plan.offset(0, r);
-            int yo = plan.offset(1, r);
-            if (reduceInner) {
-                double s = 0;
-                for (int i = 0; i < inner; i++) {
-                    s += x[xo + i];
-                }
-                acc[yo] += s;
-            } else {
-                for (int i = 0; i < inner; i++) {
-                    acc[yo + i] += x[xo + i];
-                }
-            }
-        }
-        float[] y = new float[acc.length];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = (float) acc[i];
-        }
-        return y;
-    }
-
-    /** Broadcasts x (same rank, dimensions of 1 repeated) to {@code shape}. */
-    static float[] expand(float[] x, int[] xs, int[] shape) {
-        Strided plan = new Strided(shape, xs);
-        float[] y = new float[Shape.numel(shape)];
-        int inner = plan.inner;
-        int sx = plan.innerStride(1);
-        Parallel.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int yo = plan.offset(0, r);
-                int xo = plan.offset(1, r);
-                if (sx == 0) {
-                    java.util.Arrays.fill(y, yo, yo + inner, x[xo]);
-                } else {
-                    System.arraycopy(x, xo, y, yo, inner);
-                }
-            }
-        });
-        return y;
     }
 }

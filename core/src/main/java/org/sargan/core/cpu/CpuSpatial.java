@@ -1,6 +1,6 @@
 package org.sargan.core.cpu;
 
-/** Re-indexing kernels on (planes, H, W) data: reflection padding, nearest 2x upsampling, slicing. */
+/** Re-indexing on (planes, H, W) data: reflection padding, nearest 2x upsampling (the CPU twin of spatial.cu). */
 final class CpuSpatial {
     private CpuSpatial() {
     }
@@ -83,15 +83,5 @@ final class CpuSpatial {
             }
         });
         return dx;
-    }
-
-    /**
-     * Copies a block of {@code len} elements of each of {@code outer} rows between arrays of different row lengths:
-     * the shared form of concat, narrow and its adjoint.
-     */
-    static void copyRows(float[] src, int srcRow, int srcOff, float[] dst, int dstRow, int dstOff, int len, int outer) {
-        for (int o = 0; o < outer; o++) {
-            System.arraycopy(src, o * srcRow + srcOff, dst, o * dstRow + dstOff, len);
-        }
     }
 }

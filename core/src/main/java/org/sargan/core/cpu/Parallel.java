@@ -1,5 +1,6 @@
 package org.sargan.core.cpu;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -12,10 +13,11 @@ import java.util.function.IntConsumer;
  * so results are bit-for-bit the same with 1 or 64 threads. A parallel call made from inside a task runs inline.
  */
 public final class Parallel {
-    private static final int THREADS = Math.max(1, Integer.getInteger("sargan.threads",
+    private static volatile int threads = Math.max(1, Integer.getInteger("sargan.threads",
             Runtime.getRuntime().availableProcessors()));
     private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    private static final ExecutorService POOL = THREADS == 1 ? null : Executors.newFixedThreadPool(THREADS - 1, r -> {
+    /** Helper threads, made as needed and reused (a cached pool), so that the thread count can change. */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sargan-cpu");
         t.setDaemon(true);
         return t;
@@ -25,7 +27,20 @@ public final class Parallel {
     }
 
     public static int threads() {
-        return THREADS;
+        return threads;
+    }
+
+    /**
+     * Sets the thread count and returns the previous one: for tests that compare two counts in one JVM (the
+     * results must not change). Not for use while another thread runs ops.
+     */
+    static int setThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("parallel: " + n + " threads, expected >= 1");
+        }
+        int before = threads;
+        threads = n;
+        return before;
     }
 
     /** A half-open index range of work. */
@@ -39,7 +54,8 @@ public final class Parallel {
         if (n <= 0) {
             return;
         }
-        if (n == 1 || THREADS == 1 || IN_TASK.get()) {
+        int t = threads;
+        if (n == 1 || t == 1 || IN_TASK.get()) {
             for (int i = 0; i < n; i++) {
                 body.accept(i);
             }
@@ -57,7 +73,7 @@ public final class Parallel {
                 IN_TASK.set(outer);
             }
         };
-        int helpers = Math.min(THREADS, n) - 1;
+        int helpers = Math.min(t, n) - 1;
         Future<?>[] futures = new Future<?>[helpers];
         for (int h = 0; h < helpers; h++) {
             futures[h] = POOL.submit(worker);
@@ -71,7 +87,7 @@ public final class Parallel {
         for (Future<?> f : futures) {
             try {
                 f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 failure = failure == null ? e.getCause() : failure;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -1,7 +1,6 @@
 package org.sargan.core.cpu;
 
 import org.sargan.core.ConvGeometry;
-
 import org.sargan.core.ConvSpec;
 
 /**
@@ -16,8 +15,8 @@ import org.sargan.core.ConvSpec;
  * im2col columns straight from the image; the gradients build the im2col matrix of one image at a time. Work is
  * split by images and output elements only, so results do not depend on the thread count.
  */
-final class CpuConv {
-    private CpuConv() {
+final class CpuConvolutions {
+    private CpuConvolutions() {
     }
 
     static float[] forward(float[] x, float[] wt, ConvGeometry g) {

@@ -13,6 +13,7 @@
 // (128 x 128) are read from global memory exactly once; larger planes take the _big kernels, which re-read them.
 // The host sizes the block to the plane (a power of two from 64 to 512, about 8 values per thread), so that the
 // small planes of the SARB layers (32 x 32) do not spend their time in a 512-thread reduction.
+// (Java: CudaNormalization.NORM_THREADS, NORM_PER_THREAD.)
 #define NORM_THREADS 512
 #define NORM_PER_THREAD 32
 

@@ -1,6 +1,6 @@
 // SGEMM: C (M, N) = A' (M, K) * B' (K, N), row-major C, where A' and B' are read through strides so that one
 // kernel serves every transpose: A'(i, k) = A[i * sai + k * sak], B'(k, j) = B[k * sbk + j * sbj].
-// Convolutions reduce to this (im2col / col2im around it, see conv.cu).
+// Convolutions reduce to this (im2col / col2im around it, see convolutions.cu).
 #include "common.cuh"
 
 // Version 1, the naive port: one thread per element of C. Kept as the readable reference and for tests.
@@ -31,6 +31,9 @@ extern "C" __global__ void sgemm_kernel1(const float* __restrict__ A, const floa
 #define TM 128
 #define TN 128
 #define TK 8
+// Threads per block of versions 2 and 3: 16 x 16, each owning an 8 x 8 register tile of the TM x TN tile
+// (Java: CudaLinearAlgebra.TILE, K_STEP, GEMM_THREADS).
+#define GEMM_THREADS 256
 
 // Stages the A (128 x 8) and B (8 x 128) tiles of the K step at k0 in shared memory (zeros outside the matrices
 // and beyond kEnd): 1024 values each, 4 per thread of the 256. The faster-varying index follows the operand's
@@ -40,7 +43,7 @@ __device__ __forceinline__ void stage_tiles(const float* __restrict__ A, const f
                                             int k0, int kEnd, int sai, int sak, int sbk, int sbj) {
 #pragma unroll
     for (int e = 0; e < 4; e++) {
-        int idx = threadIdx.x + e * 256;
+        int idx = threadIdx.x + e * GEMM_THREADS;
         int i, k;
         if (sak == 1) {
             i = idx / TK;
@@ -66,7 +69,7 @@ __device__ __forceinline__ void stage_tiles(const float* __restrict__ A, const f
     }
 }
 
-extern "C" __global__ void __launch_bounds__(256)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
 sgemm_kernel2(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C, int M, int N,
               int K, int kPerSplit, int sai, int sak, int sbk, int sbj) {
     __shared__ float As[TK][TM];
@@ -132,7 +135,7 @@ sgemm_kernel2(const float* __restrict__ A, const float* __restrict__ B, float* _
 // of sixteen scalars: version 2 issues one shared-memory load per four FMAs, about what the shared-memory pipe of
 // an SM can feed, so halving and quartering those loads leaves the FMA units as the limit. Stores to C are 16-byte
 // vectors too when every row of C starts 16-byte aligned (N a multiple of 4).
-extern "C" __global__ void __launch_bounds__(256)
+extern "C" __global__ void __launch_bounds__(GEMM_THREADS)
 sgemm_kernel3(const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C, int M, int N,
               int K, int kPerSplit, int sai, int sak, int sbk, int sbj) {
     __shared__ __align__(16) float As[TK][TM];
@@ -197,17 +200,5 @@ sgemm_kernel3(const float* __restrict__ A, const float* __restrict__ B, float* _
                 }
             }
         }
-    }
-}
-
-// C[i] = sum over the splits of partial[s * MN + i], in split order (deterministic).
-extern "C" __global__ void sum_splits_kernel(const float* __restrict__ partial, float* __restrict__ C, int MN,
-                                             int splits) {
-    GRID_STRIDE_LOOP(i, MN) {
-        float s = 0.0f;
-        for (int z = 0; z < splits; z++) {
-            s += partial[(size_t) z * MN + i];
-        }
-        C[i] = s;
     }
 }

@@ -1,0 +1,85 @@
+package org.sargan.core;
+
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
+/**
+ * Frees the memory of the tensors made inside it when it closes, instead of leaving that to the garbage collector
+ * (which barely notices device memory). A training step can open one, keep what must outlive the step (new
+ * parameters, optimiser moments, logged values), and let the rest go at once:
+ *
+ * <pre>{@code
+ * try (MemoryScope step = MemoryScope.open()) {
+ *     Tensor loss = model.forward(x).sub(y).abs().mean();
+ *     loss.backward();
+ *     step.keep(w.grad());   // outlives the step; every other tensor of it is freed at the closing brace
+ * }
+ * }</pre>
+ *
+ * <p>Scopes nest, per thread: a tensor kept by an inner scope belongs to the outer one. A freed tensor must not be
+ * read again; the CUDA backend refuses with a message that names this scope. On the CPU, freeing leaves the array to
+ * the collector, so results never depend on a scope.
+ */
+public final class MemoryScope implements AutoCloseable {
+    private static final ThreadLocal<ArrayDeque<MemoryScope>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+
+    private final Set<Storage> made = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Storage> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    private boolean closed;
+
+    private MemoryScope() {
+    }
+
+    /** Opens a scope on the calling thread; every tensor made on this thread until it closes belongs to it. */
+    public static MemoryScope open() {
+        MemoryScope s = new MemoryScope();
+        OPEN.get().push(s);
+        return s;
+    }
+
+    /**
+     * For backends whose memory is worth freeing early: a storage just made joins the innermost open scope of the
+     * calling thread, if any. (A view made in the scope, such as a reshape of an older tensor, makes no storage,
+     * so it frees nothing that the scope did not make.)
+     */
+    public static void track(Storage storage) {
+        ArrayDeque<MemoryScope> open = OPEN.get();
+        if (!open.isEmpty()) {
+            open.peek().made.add(storage);
+        }
+    }
+
+    /** Keeps t (and every tensor sharing its storage) beyond this scope; returns t. */
+    public Tensor keep(Tensor t) {
+        if (t != null) {
+            kept.add(t.storage());
+        }
+        return t;
+    }
+
+    /** Frees every storage made in this scope and not kept; a kept one passes to the enclosing scope. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        ArrayDeque<MemoryScope> open = OPEN.get();
+        if (open.peek() != this) {
+            throw new IllegalStateException("memory scope: closed out of order (an inner scope is still open)");
+        }
+        closed = true;
+        open.pop();
+        MemoryScope outer = open.peek();
+        for (Storage s : made) {
+            if (!kept.contains(s)) {
+                s.release();
+            } else if (outer != null) {
+                outer.made.add(s);
+            }
+        }
+        made.clear();
+        kept.clear();
+    }
+}
