@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole GPU check in one go (the "GPU check"), for a GPU machine where neither Java nor Maven need be
+# The whole GPU check in one go (the "GPU check" of the README), for a GPU machine where neither Java nor Maven need be
 # installed. Prepare the carry on a build machine first:  bash bench/gpu-carry.sh   (writes device-carry/)
 # then, on the GPU machine, from the repository root:      bash bench/gpu-check.sh  [--quick]
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""SARGAN in PyTorch, the same architecture as the Java model (SARGAN.md), timed like ModelBenchmark:
+"""SARGAN in PyTorch, the same architecture as the Java model (sargan/README.md), timed like ModelBenchmark:
 G forward, one D step (real, fake, gradient penalty, backward, Adam) and one D step plus one G step,
 at 128 px, batch 8, on the CPU. Also prints the parameter counts, which must match the Java model.
 

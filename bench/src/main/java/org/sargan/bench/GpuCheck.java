@@ -283,8 +283,8 @@ public final class GpuCheck {
     }
 
     private static TrainConfig config(int size, int batch, int dim, int nCritic) {
-        return new TrainConfig(size, batch, Integer.MAX_VALUE, Variant.SARGAN, dim, dim, 1e-4f, "reference", nCritic,
-                1f, 1f, 10f, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return TrainConfig.builder().size(size).batch(batch).iterations(Integer.MAX_VALUE).convDim(dim).lr(1e-4f)
+                .nCritic(nCritic).seed(1).sampleEvery(Integer.MAX_VALUE).checkpointEvery(Integer.MAX_VALUE).build();
     }
 
     private void model(String name, double ms) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * SARGAN's real convolution layers at 128 px (SARGAN.md), by name. The same table is in peer_torch.py, so the
+ * SARGAN's real convolution layers at 128 px (sargan/README.md), by name. The same table is in peer_torch.py, so the
  * two sides time identical shapes.
  */
 final class Layers {

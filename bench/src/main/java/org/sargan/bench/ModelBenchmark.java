@@ -61,8 +61,8 @@ public class ModelBenchmark {
     }
 
     private static TrainConfig config(int nCritic) {
-        return new TrainConfig(128, 8, Integer.MAX_VALUE, Variant.SARGAN, 64, 64, 1e-4f, "reference", nCritic, 1f, 1f,
-                10f, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        return TrainConfig.builder().size(128).batch(8).iterations(Integer.MAX_VALUE).convDim(64).lr(1e-4f)
+                .nCritic(nCritic).seed(1).sampleEvery(Integer.MAX_VALUE).checkpointEvery(Integer.MAX_VALUE).build();
     }
 
     @Benchmark

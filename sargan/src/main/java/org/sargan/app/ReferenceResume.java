@@ -87,11 +87,13 @@ final class ReferenceResume {
                     + "; give a larger --iters");
         }
         try {
-            TrainConfig cfg = new TrainConfig(ds.size(), opts.integer("batch", 1, 4096), iters, gs.variant(),
-                    gs.convDim(), ds.convDim(), opts.number("lr"), opts.choice("lr-schedule", "reference", "linear"),
-                    5, 1f, 1f, 10f, opts.integer("seed", 0, Integer.MAX_VALUE),
-                    opts.integer("sample-every", 1, Integer.MAX_VALUE),
-                    opts.integer("checkpoint-every", 1, Integer.MAX_VALUE), ds.layers());
+            TrainConfig cfg = TrainConfig.builder().size(ds.size()).batch(opts.integer("batch", 1, 4096))
+                    .iterations(iters).variant(gs.variant()).convDim(gs.convDim()).dConvDim(ds.convDim())
+                    .lr(opts.number("lr")).schedule(opts.choice("lr-schedule", "reference", "linear")).nCritic(5)
+                    .seed(opts.integer("seed", 0, Integer.MAX_VALUE))
+                    .sampleEvery(opts.integer("sample-every", 1, Integer.MAX_VALUE))
+                    .checkpointEvery(opts.integer("checkpoint-every", 1, Integer.MAX_VALUE)).dLayers(ds.layers())
+                    .build();
             return new Start(cfg, g, d, iteration, dFile);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

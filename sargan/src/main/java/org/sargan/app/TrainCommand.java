@@ -34,8 +34,9 @@ final class TrainCommand {
     static int demo(Options opts, PrintStream out) throws IOException {
         int iters = opts.integer("iters", 1, 10_000_000);
         Path dir = Path.of(opts.string("out"));
-        TrainConfig cfg = new TrainConfig(DEMO_SIZE, 8, iters, Variant.SARGAN, DEMO_CONV_DIM, DEMO_D_CONV_DIM,
-                opts.number("lr"), "reference", 5, 1f, 1f, 10f, 1234, Math.min(250, iters), Math.min(1000, iters));
+        TrainConfig cfg = TrainConfig.builder().size(DEMO_SIZE).batch(8).iterations(iters).convDim(DEMO_CONV_DIM)
+                .dConvDim(DEMO_D_CONV_DIM).lr(opts.number("lr")).nCritic(5).seed(1234)
+                .sampleEvery(Math.min(250, iters)).checkpointEvery(Math.min(1000, iters)).build();
         RunFolder.refuseExisting(dir, opts.flag("overwrite"), false);
         out.printf("demo: rendering %d identities x 7 expressions at %d px (built-in faces)%n", DEMO_IDENTITIES,
                 DEMO_SIZE);
@@ -82,11 +83,13 @@ final class TrainCommand {
     private static TrainConfig freshConfig(Options opts) {
         int convDim = opts.integer("conv-dim", 1, 1024);
         try {
-            return new TrainConfig(opts.integer("size", 32, 1024), opts.integer("batch", 1, 4096),
-                    opts.integer("iters", 1, 100_000_000), opts.parsed("variant", Variant::parse), convDim, convDim,
-                    opts.number("lr"), opts.choice("lr-schedule", "reference", "linear"), 5, 1f, 1f, 10f,
-                    opts.integer("seed", 0, Integer.MAX_VALUE), opts.integer("sample-every", 1, Integer.MAX_VALUE),
-                    opts.integer("checkpoint-every", 1, Integer.MAX_VALUE));
+            return TrainConfig.builder().size(opts.integer("size", 32, 1024)).batch(opts.integer("batch", 1, 4096))
+                    .iterations(opts.integer("iters", 1, 100_000_000)).variant(opts.parsed("variant", Variant::parse))
+                    .convDim(convDim).lr(opts.number("lr"))
+                    .schedule(opts.choice("lr-schedule", "reference", "linear")).nCritic(5)
+                    .seed(opts.integer("seed", 0, Integer.MAX_VALUE))
+                    .sampleEvery(opts.integer("sample-every", 1, Integer.MAX_VALUE))
+                    .checkpointEvery(opts.integer("checkpoint-every", 1, Integer.MAX_VALUE)).build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

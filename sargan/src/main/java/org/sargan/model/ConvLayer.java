@@ -9,7 +9,7 @@ import org.sargan.nn.InstanceNorm2d;
 import org.sargan.nn.Layer;
 
 /**
- * The SARB and hourglass building block (SARGAN.md): [nearest 2x upsample if scale is up] -> reflection pad 1 ->
+ * The SARB and hourglass building block (sargan/README.md): [nearest 2x upsample if scale is up] -> reflection pad 1 ->
  * 3x3 conv (stride 2 if scale is down; bias only when there is no norm) -> instance norm -> ReLU (unless disabled).
  * Its weights are {@code conv2d.weight} (+ {@code conv2d.bias} without norm) and {@code norm.norm.{weight,bias}}:
  * the reference wraps its InstanceNorm2d in a NormLayer, and our keys are the reference's keys.
@@ -25,7 +25,22 @@ final class ConvLayer extends Layer {
     private final Conv2d conv;
     private final NormLayer norm;
 
-    ConvLayer(Random rng, int in, int out, Scale scale, boolean norm, boolean relu) {
+    /** conv -> IN -> ReLU at the given scale: the hourglass layers and SARB's first conv. */
+    static ConvLayer normRelu(Random rng, int in, int out, Scale scale) {
+        return new ConvLayer(rng, in, out, scale, true, true);
+    }
+
+    /** conv -> IN, no activation: SARB's second conv, whose output the attention map gates. */
+    static ConvLayer normOnly(Random rng, int in, int out) {
+        return new ConvLayer(rng, in, out, Scale.SAME, true, false);
+    }
+
+    /** conv with bias, no norm, no activation: the 1-channel attention conv (its sigmoid is in the fused gate). */
+    static ConvLayer plain(Random rng, int in, int out) {
+        return new ConvLayer(rng, in, out, Scale.SAME, false, false);
+    }
+
+    private ConvLayer(Random rng, int in, int out, Scale scale, boolean norm, boolean relu) {
         this.scale = scale;
         this.relu = relu;
         this.conv = child("conv2d", new Conv2d(rng, in, out, 3, scale == Scale.DOWN ? 2 : 1, 1, !norm,

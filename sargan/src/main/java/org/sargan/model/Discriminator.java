@@ -1,6 +1,7 @@
 package org.sargan.model;
 
 import java.util.Random;
+import org.sargan.core.Shape;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Convolutions.Padding;
 import org.sargan.nn.Activation;
@@ -9,7 +10,7 @@ import org.sargan.nn.Module;
 import org.sargan.nn.Sequential;
 
 /**
- * The PatchGAN critic with an expression classifier (SARGAN.md). Input: the image only. {@code layers} 4x4
+ * The PatchGAN critic with an expression classifier (sargan/README.md). Input: the image only. {@code layers} 4x4
  * stride-2 convolutions with bias and LeakyReLU(0.01), channels 3 -> 64 -> 128 -> ... (6 layers at 128 px, down to
  * 2x2), no normalisation; then two bias-free heads on the last features:
  * <ul>
@@ -61,16 +62,24 @@ public final class Discriminator extends Module {
         return main;
     }
 
-    /** @return {source patch scores (N, 1, h, w), class logits (N, classes)} */
-    public Tensor[] forward(Tensor x) {
+    /**
+     * The critic's two answers for a batch.
+     *
+     * @param outSrc real/fake scores of image patches (N, 1, h, w)
+     * @param outCls expression logits (N, classes)
+     */
+    public record Output(Tensor outSrc, Tensor outCls) {
+    }
+
+    public Output forward(Tensor x) {
         int[] s = x.shape();
         if (s.length != 4 || s[1] != 3 || s[2] != size || s[3] != size) {
             throw new IllegalArgumentException("discriminator: images must be (N, 3, " + size + ", " + size
-                    + "), got " + org.sargan.core.Shape.str(s));
+                    + "), got " + Shape.str(s));
         }
         Tensor h = main.forward(x);
         Tensor src = conv1.forward(h);
         Tensor cls = conv2.forward(h).reshape(s[0], classes);
-        return new Tensor[] {src, cls};
+        return new Output(src, cls);
     }
 }

@@ -12,7 +12,7 @@ import org.sargan.nn.Module;
 import org.sargan.nn.Sequential;
 
 /**
- * SARGAN's generator (SARGAN.md), read top to bottom like its table (128 px, conv_dim 64, 7 classes):
+ * SARGAN's generator (sargan/README.md), read top to bottom like its table (128 px, conv_dim 64, 7 classes):
  * <pre>
  *   concat(image, tiled label)                         3 + 7 = 10 channels
  *   conv 7x7 s1 p3 + IN + ReLU                         10 -> 64      128

@@ -30,19 +30,19 @@ final class Hourglass extends Layer {
         }
         this.depth = depth;
         addLevel(rng, depth, in, mid);
-        child("out_block", new Sequential(new ConvLayer(rng, mid, 1, ConvLayer.Scale.SAME, false, false)));
+        child("out_block", new Sequential(ConvLayer.plain(rng, mid, 1)));
     }
 
     private void addLevel(Random rng, int level, int in, int mid) {
         int c = level == depth ? in : mid;
-        child("b1_" + level, new ConvLayer(rng, c, mid, ConvLayer.Scale.SAME, true, true));
-        child("b2_" + level, new ConvLayer(rng, c, mid, ConvLayer.Scale.DOWN, true, true));
+        child("b1_" + level, ConvLayer.normRelu(rng, c, mid, ConvLayer.Scale.SAME));
+        child("b2_" + level, ConvLayer.normRelu(rng, c, mid, ConvLayer.Scale.DOWN));
         if (level > 1) {
             addLevel(rng, level - 1, in, mid);
         } else {
-            child("b2_plus_1", new ConvLayer(rng, mid, mid, ConvLayer.Scale.SAME, true, true));
+            child("b2_plus_1", ConvLayer.normRelu(rng, mid, mid, ConvLayer.Scale.SAME));
         }
-        child("b3_" + level, new ConvLayer(rng, mid, mid, ConvLayer.Scale.UP, true, true));
+        child("b3_" + level, ConvLayer.normRelu(rng, mid, mid, ConvLayer.Scale.UP));
     }
 
     private Layer layer(String name) {

@@ -6,7 +6,7 @@ import org.sargan.core.ops.Attention;
 import org.sargan.nn.Layer;
 
 /**
- * SARB, the spatial-attention residual block (SARGAN.md):
+ * SARB, the spatial-attention residual block (sargan/README.md):
  * <pre>
  *   h = conv1 = ConvLayer(C -> C, IN, ReLU)(x);  h = conv2 = ConvLayer(C -> C, IN, no activation)(h)
  *   z = att_func(h): Hourglass(depth 2, C, mid 64) and the 64 -> 1 attention conv     (N, 1, H, W)
@@ -20,8 +20,8 @@ final class SpatialAttentionBlock extends Layer {
     private final Hourglass attFunc;
 
     SpatialAttentionBlock(Random rng, int channels) {
-        this.conv1 = child("conv1", new ConvLayer(rng, channels, channels, ConvLayer.Scale.SAME, true, true));
-        this.conv2 = child("conv2", new ConvLayer(rng, channels, channels, ConvLayer.Scale.SAME, true, false));
+        this.conv1 = child("conv1", ConvLayer.normRelu(rng, channels, channels, ConvLayer.Scale.SAME));
+        this.conv2 = child("conv2", ConvLayer.normOnly(rng, channels, channels));
         this.attFunc = child("att_func", new Hourglass(rng, 2, channels, 64));
     }
 

@@ -2,7 +2,7 @@ package org.sargan.model;
 
 import java.util.Locale;
 
-/** The generator's bottleneck, for ablation (SARGAN.md); the trunk and training are the same for all three. */
+/** The generator's bottleneck, for ablation (sargan/README.md); the trunk and training are the same for all three. */
 public enum Variant {
     /** One spatial-attention residual block and the global input residual (the paper's model). */
     SARGAN,

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 import org.sargan.core.Autograd;
 import org.sargan.core.GradMode;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Losses;
 import org.sargan.data.Dataset;
@@ -23,10 +24,11 @@ import org.sargan.model.Discriminator;
 import org.sargan.model.Generator;
 import org.sargan.nn.Adam;
 import org.sargan.nn.LrSchedule;
+import org.sargan.nn.Module;
 import org.sargan.viz.Pictures;
 
 /**
- * SARGAN's WGAN-GP training loop (SARGAN.md), one iteration per {@link #step}: 1. prepare inputs, 2. train D,
+ * SARGAN's WGAN-GP training loop (sargan/README.md), one iteration per {@link #step}: 1. prepare inputs, 2. train D,
  * 3. train G every n_critic iterations, 4. log, sample, checkpoint. Deterministic for a seed on the CPU: the same
  * run split by a checkpoint and a resume gives the same bits.
  */
@@ -67,8 +69,8 @@ public final class Trainer {
         this.rng = new Rng(cfg.seed());
         this.g = new Generator(rng.fork(), cfg.variant(), cfg.convDim(), CLASSES);
         this.d = new Discriminator(rng.fork(), cfg.size(), cfg.dConvDim(), CLASSES, cfg.discriminatorLayers());
-        this.optG = new Adam(g, cfg.lr(), 0.5f, 0.999f);
-        this.optD = new Adam(d, cfg.lr(), 0.5f, 0.999f);
+        this.optG = new Adam(g, cfg.lr(), cfg.beta1(), cfg.beta2());
+        this.optD = new Adam(d, cfg.lr(), cfg.beta1(), cfg.beta2());
         this.schedule = LrSchedule.named(cfg.schedule(), cfg.lr(), cfg.iterations());
     }
 
@@ -86,7 +88,7 @@ public final class Trainer {
         iteration = ck.iteration();
     }
 
-    private static void requireMoments(String name, org.sargan.nn.Module m, Map<String, Tensor> state, long steps) {
+    private static void requireMoments(String name, Module m, Map<String, Tensor> state, long steps) {
         if (steps == 0) {
             return;
         }
@@ -269,6 +271,20 @@ public final class Trainer {
             throw new IllegalArgumentException("step: " + n + " images, " + labelOrg.length + " labels, "
                     + labelTrg.length + " targets and " + alpha.length + " alphas; expected the same number");
         }
+        // everything the step makes is freed when it ends (device memory at once, not when the GC notices),
+        // except what the next step needs: the new weights and both optimisers' moments
+        try (MemoryScope scope = MemoryScope.open()) {
+            Map<String, Float> losses = stepInScope(xReal, labelOrg, labelTrg, alpha);
+            for (Module m : new Module[] {g, d}) {
+                m.namedParameters().values().forEach(p -> scope.keep(p.get()));
+            }
+            optG.state().values().forEach(scope::keep);
+            optD.state().values().forEach(scope::keep);
+            return losses;
+        }
+    }
+
+    private Map<String, Float> stepInScope(Tensor xReal, int[] labelOrg, int[] labelTrg, float[] alpha) {
         Map<String, Float> losses = new LinkedHashMap<>();
         float lr = schedule.at(iteration);
         optG.setLr(lr);
@@ -278,14 +294,14 @@ public final class Trainer {
 
         // 2. Train the discriminator: real vs fake, classification of real images, gradient penalty.
         d.zeroGrad();
-        Tensor[] outReal = d.forward(xReal);
-        Tensor dLossReal = outReal[0].mean().neg();
-        Tensor dLossCls = Losses.crossEntropy(outReal[1], labelOrg);
+        Discriminator.Output outReal = d.forward(xReal);
+        Tensor dLossReal = outReal.outSrc().mean().neg();
+        Tensor dLossCls = Losses.crossEntropy(outReal.outCls(), labelOrg);
         Tensor xFake;
         try (GradMode.Scope s = GradMode.noGrad()) {
             xFake = g.forward(xReal, cTrg);
         }
-        Tensor dLossFake = d.forward(xFake)[0].mean();
+        Tensor dLossFake = d.forward(xFake).outSrc().mean();
         Tensor dLossGp = gradientPenalty(xReal, xFake, alpha);
         Tensor dLoss = dLossReal.add(dLossFake).add(dLossCls.mul(cfg.lambdaCls())).add(dLossGp.mul(cfg.lambdaGp()));
         dLoss.backward();
@@ -301,9 +317,9 @@ public final class Trainer {
             // D only passes gradients through to G's output here: its own weight gradients would be thrown away
             d.setRequiresGrad(false);
             Tensor xFakeG = g.forward(xReal, cTrg);
-            Tensor[] outFake = d.forward(xFakeG);
-            Tensor gLossFake = outFake[0].mean().neg();
-            Tensor gLossCls = Losses.crossEntropy(outFake[1], labelTrg);
+            Discriminator.Output outFake = d.forward(xFakeG);
+            Tensor gLossFake = outFake.outSrc().mean().neg();
+            Tensor gLossCls = Losses.crossEntropy(outFake.outCls(), labelTrg);
             Tensor xRec = g.forward(xFakeG, cOrg);
             Tensor gLossRec = Losses.l1(xReal, xRec);
             Tensor gLoss = gLossFake.add(gLossRec.mul(cfg.lambdaRec())).add(gLossCls.mul(cfg.lambdaCls()));
@@ -326,7 +342,7 @@ public final class Trainer {
             xHat = alpha.mul(xReal).add(alpha.neg().add(1f).mul(xFake));
         }
         xHat.requiresGrad(true);
-        Tensor outSrc = d.forward(xHat)[0];
+        Tensor outSrc = d.forward(xHat).outSrc();
         Tensor grad = Autograd.grad(new Tensor[] {outSrc.sum()}, new Tensor[] {xHat}, null, true)[0];
         Tensor norm = grad.pow(2f).sum(new int[] {1, 2, 3}, false).sqrt();
         return norm.add(-1f).pow(2f).mean();

@@ -20,7 +20,8 @@ import org.sargan.train.Trainer;
 class ReadmeExampleTest {
     @Test
     void editAFace(@TempDir Path dir) throws Exception {
-        new Trainer(new TrainConfig(32, 2, 1, Variant.SARGAN, 4, 4, 1e-4f, "reference", 5, 1, 1, 10, 1, 1, 1),
+        new Trainer(TrainConfig.builder().size(32).batch(2).iterations(1).convDim(4).lr(1e-4f).nCritic(5).seed(1)
+                .sampleEvery(1).checkpointEvery(1).build(),
                 new SyntheticDataset(1, 1, 32), dir, new PrintStream(new ByteArrayOutputStream())).run();
         BufferedImage face = SyntheticFaces.render(5, Expression.NEUTRAL, 80);
 

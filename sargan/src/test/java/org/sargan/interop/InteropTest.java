@@ -67,7 +67,7 @@ class InteropTest {
         for (String k : zip.keySet()) {
             assertArrayEquals(zip.get(k).toArray(), legacy.get(k).toArray(), 0f, k);
         }
-        // 83 entries as in SARGAN.md: the weights, the trunk's norm buffers and the unused hourglass
+        // 83 entries as in sargan/README.md: the weights, the trunk's norm buffers and the unused hourglass
         assertEquals(83, zip.size());
     }
 
@@ -104,9 +104,9 @@ class InteropTest {
         assertEquals(new ReferenceLayout.DiscriminatorSpec(32, 8, 7, 5),
                 ReferenceLayout.discriminatorSpec(fixture("100-D.ckpt")));
         try (GradMode.Scope s = GradMode.noGrad()) {
-            Tensor[] out = d.forward(x);
-            assertClose("D source", out[0], ref.get("d_src"));
-            assertClose("D classes", out[1], ref.get("d_cls"));
+            Discriminator.Output out = d.forward(x);
+            assertClose("D source", out.outSrc(), ref.get("d_src"));
+            assertClose("D classes", out.outCls(), ref.get("d_cls"));
         }
     }
 
@@ -152,8 +152,8 @@ class InteropTest {
     @Test
     void oneTrainingStepMatchesTheirs() throws IOException {
         Map<String, Tensor> ref = fixture("step.safetensors");
-        TrainConfig cfg = new TrainConfig(32, 4, 10, Variant.SARGAN, 8, 8, 1e-4f, "reference", 1, 1f, 1f, 10f, 1,
-                1000, 1000, 5);
+        TrainConfig cfg = TrainConfig.builder().size(32).batch(4).iterations(10).convDim(8).lr(1e-4f).nCritic(1)
+                .seed(1).sampleEvery(1000).checkpointEvery(1000).dLayers(5).build();
         Trainer t = new Trainer(cfg, new org.sargan.data.SyntheticDataset(1, 1, 32), Path.of("unused"),
                 new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         t.startFrom(fixture("100-G.ckpt"), fixture("100-D.ckpt"), 0);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 
-/** The architecture against SARGAN.md: parameter counts, shapes, and how the label reaches the output. */
+/** The architecture against sargan/README.md: parameter counts, shapes, and how the label reaches the output. */
 class ModelTest {
 
     @Test
@@ -47,9 +47,9 @@ class ModelTest {
                 assertArrayEquals(new int[] {2, 3, 32, 32}, g.forward(x, c).shape(), v.id());
             }
             Discriminator d = new Discriminator(r, 32, 8, 7, Discriminator.layersFor(32));
-            Tensor[] out = d.forward(x);
-            assertArrayEquals(new int[] {2, 1, 2, 2}, out[0].shape());
-            assertArrayEquals(new int[] {2, 7}, out[1].shape());
+            Discriminator.Output out = d.forward(x);
+            assertArrayEquals(new int[] {2, 1, 2, 2}, out.outSrc().shape());
+            assertArrayEquals(new int[] {2, 7}, out.outCls().shape());
         }
     }
 

@@ -36,8 +36,8 @@ class CudaTrainingTest {
 
     private static List<Map<String, Float>> train(Backend backend, Path dir, Map<String, Tensor> weightsOut) {
         Backends.use(backend);
-        TrainConfig config = new TrainConfig(32, 2, 4, Variant.SARGAN, 4, 4, 1e-4f, "reference", 2, 1f, 1f, 10f, 7,
-                1000, 1000);
+        TrainConfig config = TrainConfig.builder().size(32).batch(2).iterations(4).convDim(4).lr(1e-4f).nCritic(2)
+                .seed(7).sampleEvery(1000).checkpointEvery(1000).build();
         Trainer t = new Trainer(config, DATA, dir, new PrintStream(new ByteArrayOutputStream()));
         List<Map<String, Float>> losses = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

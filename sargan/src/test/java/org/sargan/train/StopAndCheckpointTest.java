@@ -20,8 +20,8 @@ class StopAndCheckpointTest {
     private static final SyntheticDataset DATA = new SyntheticDataset(1, 2, 32);
 
     private static TrainConfig tiny(int iterations) {
-        return new TrainConfig(32, 2, iterations, Variant.SARGAN, 4, 4, 1e-4f, "reference", 2, 1f, 1f, 10f, 7, 1000,
-                10_000);
+        return TrainConfig.builder().size(32).batch(2).iterations(iterations).convDim(4).lr(1e-4f).nCritic(2).seed(7)
+                .sampleEvery(1000).checkpointEvery(10_000).build();
     }
 
     @Test

@@ -25,8 +25,8 @@ class TrainerTest {
     private static final SyntheticDataset DATA = new SyntheticDataset(1, 2, 32);
 
     private static TrainConfig tiny(int iterations) {
-        return new TrainConfig(32, 2, iterations, Variant.SARGAN, 4, 4, 1e-4f, "reference", 2, 1f, 1f, 10f, 7, 1000,
-                1000);
+        return TrainConfig.builder().size(32).batch(2).iterations(iterations).convDim(4).lr(1e-4f).nCritic(2).seed(7)
+                .sampleEvery(1000).checkpointEvery(1000).build();
     }
 
     private static PrintStream quiet() {
@@ -69,8 +69,9 @@ class TrainerTest {
 
     @Test
     void batchOfOneIsRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TrainConfig(32, 1, 10,
-                Variant.SARGAN, 4, 4, 1e-4f, "reference", 5, 1, 1, 10, 1, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().size(32)
+                .batch(1).iterations(10).convDim(4).lr(1e-4f).nCritic(5).seed(1).sampleEvery(1).checkpointEvery(1)
+                .build());
         assertTrue(e.getMessage().contains("batch size is 1, expected at least 2"), e.getMessage());
     }
 
@@ -94,11 +95,12 @@ class TrainerTest {
 
     @Test
     void divergenceStopsWithTheLossAndIterationKeepingTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
-        TrainConfig good = new TrainConfig(32, 2, 2, Variant.SARGAN, 4, 4, 1e-4f, "reference", 1, 1f, 1f, 10f, 7, 1000, 1);
+        TrainConfig good = TrainConfig.builder().size(32).batch(2).iterations(2).convDim(4).lr(1e-4f).nCritic(1)
+                .seed(7).sampleEvery(1000).checkpointEvery(1).build();
         new Trainer(good, DATA, dir, quiet()).run();
         // the same run continued with an absurd learning rate blows the weights up at once
-        TrainConfig bad = new TrainConfig(32, 2, 50, Variant.SARGAN, 4, 4, 1e30f, "reference", 1, 1f, 1f, 10f, 7, 1000,
-                1);
+        TrainConfig bad = TrainConfig.builder().size(32).batch(2).iterations(50).convDim(4).lr(1e30f).nCritic(1)
+                .seed(7).sampleEvery(1000).checkpointEvery(1).build();
         Trainer t = new Trainer(bad, DATA, dir, quiet());
         t.resume(Checkpoint.load(dir.resolve("checkpoint.safetensors")));
         IllegalStateException e = assertThrows(IllegalStateException.class, t::run);
