@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,10 +14,12 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
 import org.sargan.core.Backends;
+import org.sargan.core.ConvSpec;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Elementwise;
 import org.sargan.core.ops.LinearAlgebra;
+import org.sargan.core.ops.Reductions;
 import org.sargan.data.SyntheticDataset;
 import org.sargan.kernels.CudaBackend;
 import org.sargan.model.Generator;
@@ -69,7 +72,7 @@ public final class GpuCheck {
             try {
                 check.model();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         });
         System.out.println(cuda.memoryReport());
@@ -188,7 +191,7 @@ public final class GpuCheck {
             bandwidth("add bias (broadcast) " + shape, 2 * bytes, () -> Elementwise.add(a, bias));
             bandwidth("leaky relu " + shape, 2 * bytes, () -> Elementwise.leakyRelu(a, 0.01f));
             bandwidth("sum to bias grad " + shape, bytes,
-                    () -> org.sargan.core.ops.Reductions.sumTo(a, new int[] {1, 64, 1, 1}));
+                    () -> Reductions.sumTo(a, new int[] {1, 64, 1, 1}));
         }
         // the default kernel (the row PyTorch is compared with), then the other versions side by side
         {
@@ -225,7 +228,7 @@ public final class GpuCheck {
             int pad = (Integer) l[6];
             Tensor x = randn(n, cin, size, size);
             Tensor w = randn(cout, cin, k, k);
-            org.sargan.core.ConvSpec spec = new org.sargan.core.ConvSpec(stride, pad);
+            ConvSpec spec = new ConvSpec(stride, pad);
             int out = spec.outSize(size, k);
             double flop = 2.0 * n * cout * out * out * cin * k * k;
             flops("conv fwd " + l[0], flop, () -> cuda.conv2d(x, w, spec));

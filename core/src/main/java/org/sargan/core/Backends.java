@@ -2,6 +2,7 @@ package org.sargan.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.ServiceLoader;
 import org.sargan.core.cpu.CpuBackend;
 
@@ -52,7 +53,7 @@ public final class Backends {
      * @throws IllegalStateException when the named backend exists but cannot run here, with its reason
      */
     public static Backend select(String name) {
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        String n = name.trim().toLowerCase(Locale.ROOT);
         if (n.equals(CpuBackend.NAME)) {
             return CpuBackend.INSTANCE;
         }

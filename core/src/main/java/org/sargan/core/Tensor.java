@@ -1,5 +1,6 @@
 package org.sargan.core;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.sargan.core.ops.Elementwise;
 import org.sargan.core.ops.LinearAlgebra;
@@ -62,7 +63,7 @@ public final class Tensor {
     public static Tensor full(float value, int... shape) {
         int[] s = Shape.checkValid("full", shape);
         float[] d = new float[Shape.numel(s)];
-        java.util.Arrays.fill(d, value);
+        Arrays.fill(d, value);
         return new Tensor(Backends.current().upload(d), s);
     }
 
@@ -300,7 +301,7 @@ public final class Tensor {
     @Override
     public String toString() {
         float[] d = numel() <= 16 ? toArray() : null;
-        return "Tensor" + Shape.str(shape) + (d != null ? java.util.Arrays.toString(d) : "")
+        return "Tensor" + Shape.str(shape) + (d != null ? Arrays.toString(d) : "")
                 + (gradFn != null ? " grad_fn=" + gradFn.op() : requiresGrad ? " requires_grad" : "")
                 + " on " + backend().name();
     }

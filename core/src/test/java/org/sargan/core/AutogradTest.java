@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.sargan.core.ops.Convolutions;
+import org.sargan.core.ops.Normalization;
+import org.sargan.core.ops.Shapes;
 
 /** The engine's behaviour around the gradients: accumulation, graph release, no-grad, detach, grad(). */
 class AutogradTest {
@@ -111,12 +114,12 @@ class AutogradTest {
         for (int label = 0; label < 2; label++) {
             float[] l = new float[2];
             l[label] = 1;
-            Tensor x = org.sargan.core.ops.Shapes.concat(1, img,
-                    org.sargan.core.ops.Shapes.tile(Tensor.of(l, 1, 2), 4, 4));
+            Tensor x = Shapes.concat(1, img,
+                    Shapes.tile(Tensor.of(l, 1, 2), 4, 4));
             Tensor w = Tensor.of(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1,
                 0, 0, 0, 0, 0, 0, 0, 0, 0}, 1, 3, 3, 3);
-            Tensor y = org.sargan.core.ops.Convolutions.conv2d(x, w, null, 1, 1);
-            Tensor n = org.sargan.core.ops.Normalization.instanceNorm(y, Tensor.ones(1), Tensor.zeros(1), 1e-5f);
+            Tensor y = Convolutions.conv2d(x, w, null, 1, 1);
+            Tensor n = Normalization.instanceNorm(y, Tensor.ones(1), Tensor.zeros(1), 1e-5f);
             out[label] = n.toArray()[0];
         }
         assertTrue(Math.abs(out[0] - out[1]) > 0.1f, "label changes the normalised output: " + out[0] + " vs " + out[1]);

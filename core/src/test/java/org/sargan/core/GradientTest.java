@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import java.util.function.Function;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.sargan.core.ops.Convolutions;
 
@@ -56,7 +57,7 @@ public class GradientTest extends BackendSuite {
         };
         Tensor x = rand(new Random(5), 4);
         AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.check("bad square", badSquare, x));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gradient mismatch"), e.getMessage());
+        Assertions.assertTrue(e.getMessage().contains("gradient mismatch"), e.getMessage());
     }
 
     /**

@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -200,7 +201,7 @@ final class CudaDriver {
 
     String describe() {
         return deviceName + " (sm_" + computeMajor + computeMinor + ", " + multiprocessors + " SMs, "
-                + String.format(java.util.Locale.ROOT, "%.1f GiB", totalMemory / 1073741824.0) + ", driver "
+                + String.format(Locale.ROOT, "%.1f GiB", totalMemory / 1073741824.0) + ", driver "
                 + (driverVersion / 1000) + "." + (driverVersion % 1000 / 10) + ")";
     }
 }

@@ -2,6 +2,7 @@ package org.sargan.kernels;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -190,7 +191,7 @@ public final class DeviceMemory<P> {
     }
 
     static String mib(long bytes) {
-        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     @Override

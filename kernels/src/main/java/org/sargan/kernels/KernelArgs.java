@@ -1,6 +1,9 @@
 package org.sargan.kernels;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jcuda.Pointer;
 
@@ -64,14 +67,14 @@ public final class KernelArgs {
      */
     public byte[] bytes(int i) {
         Object v = values.get(i);
-        java.nio.ByteBuffer b;
+        ByteBuffer b;
         switch (kinds.get(i)) {
-            case INT -> b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt((Integer) v);
-            case FLOAT -> b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            case INT -> b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((Integer) v);
+            case FLOAT -> b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
                     .putFloat((Float) v);
             case INTS -> {
                 int[] a = (int[]) v;
-                b = java.nio.ByteBuffer.allocate(4 * a.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b = ByteBuffer.allocate(4 * a.length).order(ByteOrder.LITTLE_ENDIAN);
                 for (int x : a) {
                     b.putInt(x);
                 }
@@ -101,7 +104,7 @@ public final class KernelArgs {
             Object v = values.get(i);
             sb.append(switch (kinds.get(i)) {
                 case PTR -> "ptr[" + ((CudaStorage) v).size() + "]";
-                case INTS -> java.util.Arrays.toString((int[]) v);
+                case INTS -> Arrays.toString((int[]) v);
                 default -> String.valueOf(v);
             });
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -24,9 +25,9 @@ import org.sargan.core.Backend;
 import org.sargan.core.Backends;
 import org.sargan.core.GradCheck;
 import org.sargan.core.MemoryScope;
-import org.sargan.core.OpTable;
 import org.sargan.core.OpTable.Case;
 import org.sargan.core.OpTable.Check;
+import org.sargan.core.OpTable;
 import org.sargan.core.Tensor;
 import org.sargan.core.Tolerances;
 import org.sargan.core.Unary;
@@ -226,7 +227,7 @@ class CudaVsCpuTest {
     /** Every GEMM kernel, every transpose, odd sizes, several tiles, and a split K loop. */
     @Test
     void matmulEveryKernelAndTranspose() {
-        for (String kernel : new java.util.TreeSet<>(CudaBackend.GEMM_KERNELS.keySet())) {
+        for (String kernel : new TreeSet<>(CudaBackend.GEMM_KERNELS.keySet())) {
             cuda.useGemmKernel(kernel);
             int m = 37;
             int k = 53;

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -196,7 +198,7 @@ class HostLogicTest {
         long capacity = Long.MAX_VALUE;
         long used;
         final List<Long> freed = new ArrayList<>();
-        final java.util.Map<Long, Long> sizes = new java.util.HashMap<>();
+        final Map<Long, Long> sizes = new HashMap<>();
 
         @Override
         public Long alloc(long bytes) {

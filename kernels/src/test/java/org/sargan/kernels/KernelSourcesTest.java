@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,7 +75,7 @@ class KernelSourcesTest {
     @Test
     void everyModuleHasASourceFileAndEverySourceFileIsAModule() throws IOException {
         try (Stream<Path> files = Files.list(CUDA)) {
-            java.util.List<String> sources = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cu"))
+            List<String> sources = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cu"))
                     .map(n -> n.substring(0, n.length() - 3)).sorted().toList();
             assertEquals(CudaDriver.MODULES.stream().sorted().toList(), sources);
         }

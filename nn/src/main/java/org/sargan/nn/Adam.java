@@ -1,5 +1,6 @@
 package org.sargan.nn;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sargan.core.GradMode;
@@ -84,7 +85,7 @@ public final class Adam {
             boolean sq = key.endsWith(".exp_avg_sq");
             String name = key.substring(0, key.lastIndexOf('.'));
             Parameter p = params.get(name);
-            if ((!avg && !sq) || p == null || !java.util.Arrays.equals(p.shape(), e.getValue().shape())) {
+            if ((!avg && !sq) || p == null || !Arrays.equals(p.shape(), e.getValue().shape())) {
                 throw new IllegalArgumentException("Adam: optimiser state '" + key + "' does not match any parameter"
                         + " of this model");
             }

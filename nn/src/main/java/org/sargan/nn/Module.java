@@ -1,6 +1,7 @@
 package org.sargan.nn;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -32,7 +33,7 @@ public abstract class Module {
 
     /** Direct children in registration order. */
     public Map<String, Module> children() {
-        return java.util.Collections.unmodifiableMap(children);
+        return Collections.unmodifiableMap(children);
     }
 
     /** Every parameter of this tree by dotted name, in registration order (PyTorch's order). */

@@ -10,9 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.sargan.core.Tensor;
 
 /**
@@ -52,7 +55,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
             long bytes = (long) type.bytes() * t.numel();
             h.append(h.length() > 1 ? "," : "").append(Json.quote(e.getKey())).append(":{\"dtype\":\"")
                     .append(type.name()).append("\",\"shape\":")
-                    .append(java.util.Arrays.toString(t.shape()).replace(" ", "")).append(",\"data_offsets\":[")
+                    .append(Arrays.toString(t.shape()).replace(" ", "")).append(",\"data_offsets\":[")
                     .append(offset).append(',').append(offset + bytes).append("]}");
             offset += bytes;
         }
@@ -65,7 +68,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // created like any new file (mode 0666 less the umask, e.g. 0644), unlike createTempFile's 0600
-        Path tmp = dir.resolve(file.getFileName() + "." + Long.toUnsignedString(new java.util.Random().nextLong(), 36)
+        Path tmp = dir.resolve(file.getFileName() + "." + Long.toUnsignedString(new Random().nextLong(), 36)
                 + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -130,7 +133,7 @@ public record SafeTensors(Map<String, Tensor> tensors, Map<String, String> metad
                 }
                 entries.add(Entry.of(name, key, e.getValue(), dataSize));
             }
-            entries.sort(java.util.Comparator.comparingLong(Entry::begin));
+            entries.sort(Comparator.comparingLong(Entry::begin));
             long expected = 0;
             for (Entry e : entries) {
                 if (e.begin() != expected) {

@@ -1,6 +1,7 @@
 package org.sargan.nn;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.sargan.core.Tensor;
 
@@ -21,7 +22,7 @@ public final class Sequential extends Layer {
     }
 
     public List<Layer> layers() {
-        return java.util.Collections.unmodifiableList(layers);
+        return Collections.unmodifiableList(layers);
     }
 
     @Override

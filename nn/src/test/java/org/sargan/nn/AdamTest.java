@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.sargan.core.Tensor;
 
@@ -62,7 +63,7 @@ class AdamTest {
         a.step(oa, 2f);
         b.step(ob, 2f);
         assertEquals(a.p.get().item(), b.p.get().item(), 0f, "resumed optimiser takes the identical step");
-        assertThrows(IllegalArgumentException.class, () -> ob.load(java.util.Map.of("q.exp_avg", Tensor.zeros(1)), 1));
+        assertThrows(IllegalArgumentException.class, () -> ob.load(Map.of("q.exp_avg", Tensor.zeros(1)), 1));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,18 +60,18 @@ class ModuleTest {
         b.loadStateDict(a.stateDict());
         assertArrayEquals(a.stateDict().get("0.weight").toArray(), b.stateDict().get("0.weight").toArray());
 
-        Map<String, Tensor> missing = new java.util.LinkedHashMap<>(a.stateDict());
+        Map<String, Tensor> missing = new LinkedHashMap<>(a.stateDict());
         missing.remove("1.bias");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(missing));
         assertTrue(e.getMessage().contains("missing 1.bias"), e.getMessage());
 
-        Map<String, Tensor> extra = new java.util.LinkedHashMap<>(a.stateDict());
+        Map<String, Tensor> extra = new LinkedHashMap<>(a.stateDict());
         extra.put("att_func.0.weight", Tensor.zeros(1));
         e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(extra));
         assertTrue(e.getMessage().contains("unexpected att_func.0.weight"), e.getMessage());
         b.loadStateDict(extra, "att_func.");
 
-        Map<String, Tensor> wrong = new java.util.LinkedHashMap<>(a.stateDict());
+        Map<String, Tensor> wrong = new LinkedHashMap<>(a.stateDict());
         wrong.put("3.bias", Tensor.zeros(3));
         e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(wrong));
         assertTrue(e.getMessage().contains("'3.bias' has shape [3], the model expects [2]"), e.getMessage());

@@ -12,10 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sargan.core.Tensor;
@@ -98,8 +102,8 @@ class SafeTensorsFuzzTest {
                     "9223372036854775807", "1.5", "[]", "null", "\"x\""};
                 String n = numbers[r.nextInt(numbers.length)];
                 int count = 0;
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+").matcher(h);
-                java.util.List<int[]> spans = new java.util.ArrayList<>();
+                Matcher m = Pattern.compile("\\d+").matcher(h);
+                List<int[]> spans = new ArrayList<>();
                 while (m.find()) {
                     spans.add(new int[] {m.start(), m.end()});
                     count++;

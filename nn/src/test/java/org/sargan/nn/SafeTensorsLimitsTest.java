@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class SafeTensorsLimitsTest {
         SafeTensors.write(f, Map.of("w", Tensor.of(new float[] {1, 2, 3}, 3)), Map.of("iteration", "20"));
         byte[] all = Files.readAllBytes(f);
         // cut the tensor data: read() refuses the file, readMetadata() still answers
-        Files.write(f, java.util.Arrays.copyOf(all, all.length - 4));
+        Files.write(f, Arrays.copyOf(all, all.length - 4));
         assertThrows(IOException.class, () -> SafeTensors.read(f));
         assertEquals(Map.of("iteration", "20"), SafeTensors.readMetadata(f));
     }

@@ -11,7 +11,9 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +32,7 @@ class SafeTensorsTest {
         Path f = dir.resolve("x.safetensors");
         SafeTensors.write(f, t, Map.of("format", "pt", "note", "quote \" and \\ ok"));
         SafeTensors r = SafeTensors.read(f);
-        assertEquals(java.util.List.of("main.0.weight", "step", "a.b"), java.util.List.copyOf(r.tensors().keySet()));
+        assertEquals(List.of("main.0.weight", "step", "a.b"), List.copyOf(r.tensors().keySet()));
         assertArrayEquals(new int[] {2, 3}, r.tensors().get("main.0.weight").shape());
         assertArrayEquals(t.get("a.b").toArray(), r.tensors().get("a.b").toArray(), 0f);
         assertEquals(42f, r.tensors().get("step").item());
@@ -69,9 +71,9 @@ class SafeTensorsTest {
     void truncatedFileIsRefused() throws IOException {
         Path f = written();
         byte[] all = Files.readAllBytes(f);
-        Files.write(f, java.util.Arrays.copyOf(all, all.length - 5));
+        Files.write(f, Arrays.copyOf(all, all.length - 5));
         assertRefused(f, "truncated");
-        Files.write(f, java.util.Arrays.copyOf(all, 20));
+        Files.write(f, Arrays.copyOf(all, 20));
         assertRefused(f, "truncated");
         Files.write(f, new byte[3]);
         assertRefused(f, "too short");

@@ -3,6 +3,7 @@ package org.sargan.api;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.sargan.model.Generator;
 import org.sargan.model.ReferenceLayout;
 import org.sargan.nn.WeightFile;
 import org.sargan.nn.WeightFileException;
+import org.sargan.viz.Pictures;
 
 /**
  * Expression editing for applications: load a trained generator once, then turn any image into another
@@ -66,7 +68,7 @@ public final class ExpressionEditor {
             Generator g = ReferenceLayout.generator(weights);
             if (g.classes() != CLASSES) {
                 throw new IllegalArgumentException("the generator has " + g.classes() + " classes; the editor needs "
-                        + CLASSES + " (" + java.util.Arrays.toString(Expression.values()).toLowerCase() + ")");
+                        + CLASSES + " (" + Arrays.toString(Expression.values()).toLowerCase() + ")");
             }
             int size = md.containsKey("size") ? Integer.parseInt(md.get("size")) : DEFAULT_SIZE;
             if (size < 32 || size % 16 != 0) {
@@ -101,7 +103,7 @@ public final class ExpressionEditor {
     /** All seven expressions of one image, in {@link Expression} order. */
     public Map<Expression, BufferedImage> editAll(BufferedImage image) {
         BufferedImage[] in = new BufferedImage[CLASSES];
-        java.util.Arrays.fill(in, image);
+        Arrays.fill(in, image);
         BufferedImage[] out = edit(in, Expression.values());
         Map<Expression, BufferedImage> m = new EnumMap<>(Expression.class);
         for (Expression e : Expression.values()) {
@@ -131,7 +133,7 @@ public final class ExpressionEditor {
         }
         BufferedImage[] out = new BufferedImage[images.length];
         for (int i = 0; i < images.length; i++) {
-            out[i] = org.sargan.viz.Pictures.tile(y, i * plane, 3, size, size);
+            out[i] = Pictures.tile(y, i * plane, 3, size, size);
         }
         return out;
     }

@@ -1,7 +1,9 @@
 package org.sargan.app;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.sargan.train.Trainer;
 
 /**
  * Every command of the command line with every option it accepts, its default and its help text: the one list
@@ -34,7 +36,7 @@ enum Command {
                     + "fresh Adam states, counting on from N"),
             opt("sample-every", "N", "1000", "write samples.png and losses.png every N iterations"),
             opt("checkpoint-every", "N", "10000", "write checkpoint.safetensors every N iterations (and at least "
-                    + "every " + org.sargan.train.Trainer.CHECKPOINT_MINUTES + " minutes, at the end and on Ctrl-C or kill)"),
+                    + "every " + Trainer.CHECKPOINT_MINUTES + " minutes, at the end and on Ctrl-C or kill)"),
             flag("overwrite", "replace a run already in --out")),
     TRANSLATE("translate", "change the expression of images with a trained generator; writes NAME_EXPRESSION.png",
             opt("checkpoint", "FILE", null, "required: a training checkpoint, a file written by export, or the "
@@ -108,7 +110,7 @@ enum Command {
     static Command find(String[] args) {
         for (Command c : values()) {
             String[] words = c.name.split(" ");
-            if (args.length >= words.length && java.util.Arrays.asList(args).subList(0, words.length)
+            if (args.length >= words.length && Arrays.asList(args).subList(0, words.length)
                     .equals(List.of(words))) {
                 return c;
             }

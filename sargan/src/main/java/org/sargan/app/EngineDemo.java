@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.sargan.core.Autograd;
@@ -145,7 +146,7 @@ final class EngineDemo {
                 int base = i * 3 * SIZE * SIZE;
                 float[] bg = {rng.nextFloat() - 0.5f, rng.nextFloat() - 0.5f, rng.nextFloat() - 0.5f};
                 for (int c = 0; c < 3; c++) {
-                    java.util.Arrays.fill(clean, base + c * SIZE * SIZE, base + (c + 1) * SIZE * SIZE, bg[c]);
+                    Arrays.fill(clean, base + c * SIZE * SIZE, base + (c + 1) * SIZE * SIZE, bg[c]);
                 }
                 for (int s = 0; s < 3; s++) {
                     float[] col = {rng.nextFloat() * 2 - 1, rng.nextFloat() * 2 - 1, rng.nextFloat() * 2 - 1};

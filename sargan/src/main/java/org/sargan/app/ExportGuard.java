@@ -3,6 +3,7 @@ package org.sargan.app;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.sargan.io.IoErrors;
 
 /** The checks {@code sargan export} makes before it writes: the source exists and nothing is overwritten silently. */
@@ -26,7 +27,7 @@ final class ExportGuard {
             throw new UsageException("--out " + file + " is a folder; give a file name, e.g. " + file.resolve(
                     "G.safetensors"));
         }
-        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.matches(".*\\.(safetensors|ckpt|pt|pth)")) {
             throw new UsageException("--out " + file + " must end in .safetensors, or .ckpt, .pt or .pth for a PyTorch "
                     + "file");

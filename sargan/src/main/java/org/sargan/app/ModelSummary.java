@@ -1,6 +1,7 @@
 package org.sargan.app;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.sargan.data.Expression;
@@ -50,6 +51,6 @@ final class ModelSummary {
 
     private static void row(PrintStream out, String name, int[] shape, long params) {
         String n = name.length() > 44 ? name.substring(0, 41) + "..." : name;
-        out.printf("  %-44s %-20s %,12d%n", n, java.util.Arrays.toString(shape), params);
+        out.printf("  %-44s %-20s %,12d%n", n, Arrays.toString(shape), params);
     }
 }

@@ -1,5 +1,6 @@
 package org.sargan.app;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -69,7 +70,7 @@ final class Options {
 
     /** The options given on the command line, in order, with their values. */
     Map<String, String> given() {
-        return java.util.Collections.unmodifiableMap(values);
+        return Collections.unmodifiableMap(values);
     }
 
     boolean flag(String name) {

@@ -2,10 +2,12 @@ package org.sargan.app;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Output base names for translated images: the input's name without its extension, or with the extension kept
@@ -21,7 +23,7 @@ final class OutputNames {
             count.merge(base(f).toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
         Map<Path, String> names = new LinkedHashMap<>();
-        java.util.Set<String> taken = new java.util.HashSet<>();
+        Set<String> taken = new HashSet<>();
         for (Path f : files) {
             String name = f.getFileName().toString();
             String b = base(f);

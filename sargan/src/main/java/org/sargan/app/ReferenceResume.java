@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import org.sargan.core.Tensor;
 import org.sargan.data.Expression;
-import org.sargan.model.ReferenceLayout;
 import org.sargan.model.ReferenceLayout.DiscriminatorSpec;
 import org.sargan.model.ReferenceLayout.GeneratorSpec;
+import org.sargan.model.ReferenceLayout;
+import org.sargan.model.Variant;
 import org.sargan.nn.WeightFile;
 import org.sargan.nn.WeightFileException;
 import org.sargan.train.TrainConfig;
@@ -72,7 +73,7 @@ final class ReferenceResume {
         if (opts.has("size") && opts.integer("size", 1, Integer.MAX_VALUE) != ds.size()) {
             wrong.add("--size " + opts.string("size") + " (the weights are for " + ds.size() + " px)");
         }
-        if (opts.has("variant") && opts.parsed("variant", org.sargan.model.Variant::parse) != gs.variant()) {
+        if (opts.has("variant") && opts.parsed("variant", Variant::parse) != gs.variant()) {
             wrong.add("--variant " + opts.string("variant") + " (the weights are " + gs.variant().id() + ")");
         }
         if (opts.has("conv-dim") && opts.integer("conv-dim", 1, Integer.MAX_VALUE) != gs.convDim()) {

@@ -3,6 +3,7 @@ package org.sargan.app;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.sargan.model.Variant;
 import org.sargan.train.Checkpoint;
 import org.sargan.train.TrainConfig;
@@ -46,7 +47,7 @@ final class ResumeOptions {
                         : c.checkpointEvery());
     }
 
-    private static void check(Options opts, String name, Object stored, java.util.function.Function<String, Object>
+    private static void check(Options opts, String name, Object stored, Function<String, Object>
             given, List<String> wrong, List<String> had) {
         if (opts.has(name)) {
             Object v = given.apply(name);

@@ -1,5 +1,7 @@
 package org.sargan.data;
 
+import java.awt.image.BufferedImage;
+
 /** Labelled square RGB images, already at the training size, values in [-1, 1], planar (3, S, S). */
 public interface Dataset {
     int size();
@@ -14,7 +16,7 @@ public interface Dataset {
     int label(int i);
 
     /** Converts an ARGB image of side S to planar floats in [-1, 1]. */
-    static float[] toPlanar(java.awt.image.BufferedImage img) {
+    static float[] toPlanar(BufferedImage img) {
         int s = img.getWidth();
         float[] out = new float[3 * s * s];
         for (int y = 0; y < s; y++) {

@@ -1,5 +1,6 @@
 package org.sargan.data;
 
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -32,7 +33,7 @@ public enum Expression {
     public static Expression match(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (Expression e : values()) {
-            if (n.equals(e.id()) || n.equalsIgnoreCase(e.code) || java.util.Arrays.asList(e.aliases).contains(n)) {
+            if (n.equals(e.id()) || n.equalsIgnoreCase(e.code) || Arrays.asList(e.aliases).contains(n)) {
                 return e;
             }
         }

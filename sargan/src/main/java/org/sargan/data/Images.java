@@ -1,5 +1,6 @@
 package org.sargan.data;
 
+import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -7,10 +8,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.sargan.io.IoErrors;
 
 /**
  * Image files in and out of the model's square format. Reading checks the dimensions in the file's header against
@@ -48,7 +52,7 @@ public final class Images {
         } catch (UnreadableImageException e) {
             throw e;
         } catch (IOException e) {
-            throw new UnreadableImageException(name, "cannot be read: " + org.sargan.io.IoErrors.reason(e));
+            throw new UnreadableImageException(name, "cannot be read: " + IoErrors.reason(e));
         }
         return read(bytes, name);
     }
@@ -62,7 +66,7 @@ public final class Images {
                         + "TIFF, WBMP)");
             }
             ImageReader reader = readers.next();
-            String format = reader.getFormatName().toUpperCase(java.util.Locale.ROOT);
+            String format = reader.getFormatName().toUpperCase(Locale.ROOT);
             try {
                 reader.setInput(in, true, true);
                 long w = reader.getWidth(0);
@@ -111,7 +115,7 @@ public final class Images {
             Graphics2D g = out.createGraphics();
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.setColor(java.awt.Color.WHITE);
+            g.setColor(Color.WHITE);
             g.fillRect(0, 0, size, size);
             g.drawImage(img, 0, 0, size, size, x0, y0, x0 + side, y0 + side, null);
             g.dispose();
@@ -185,8 +189,8 @@ public final class Images {
                 }
             }
             start[m] = k;
-            index = java.util.Arrays.copyOf(idx, k);
-            weight = java.util.Arrays.copyOf(wgt, k);
+            index = Arrays.copyOf(idx, k);
+            weight = Arrays.copyOf(wgt, k);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.RenderingHints;
 import java.awt.geom.Arc2D;
 import java.awt.geom.Ellipse2D;
@@ -66,7 +67,7 @@ public final class SyntheticFaces {
         g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         g.scale(size, size);
         g.setPaint(new GradientPaint(0, 0, bgTop, 0, 1, bgBottom));
-        g.fill(new java.awt.Rectangle(0, 0, 1, 1));
+        g.fill(new Rectangle(0, 0, 1, 1));
 
         float cx = 0.5f;
         float top = 0.5f - faceH / 2 + 0.04f;

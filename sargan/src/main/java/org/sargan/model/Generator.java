@@ -1,6 +1,7 @@
 package org.sargan.model;
 
 import java.util.Random;
+import org.sargan.core.Shape;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Convolutions.Padding;
 import org.sargan.core.ops.Shapes;
@@ -91,12 +92,12 @@ public final class Generator extends Module {
         // be multiples of 16 and at least 32
         if (s.length != 4 || s[1] != 3 || s[2] % 16 != 0 || s[3] % 16 != 0 || s[2] < 32 || s[3] < 32) {
             throw new IllegalArgumentException("generator: images must be (N, 3, H, W) with H and W multiples of 16,"
-                    + " at least 32, got " + org.sargan.core.Shape.str(s));
+                    + " at least 32, got " + Shape.str(s));
         }
         int[] t = target.shape();
         if (t.length != 2 || t[0] != s[0] || t[1] != classes) {
-            throw new IllegalArgumentException("generator: labels " + org.sargan.core.Shape.str(t) + " must be (N, "
-                    + classes + ") = [" + s[0] + ", " + classes + "] for images " + org.sargan.core.Shape.str(s));
+            throw new IllegalArgumentException("generator: labels " + Shape.str(t) + " must be (N, "
+                    + classes + ") = [" + s[0] + ", " + classes + "] for images " + Shape.str(s));
         }
         Tensor in = Shapes.concat(1, x, Shapes.tile(target, s[2], s[3]));
         Tensor y = main.forward(in);

@@ -3,6 +3,7 @@ package org.sargan.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.sargan.core.Shape;
 import org.sargan.core.Tensor;
 import org.sargan.nn.DType;
 import org.sargan.nn.InstanceNorm2d;
@@ -52,7 +53,7 @@ public final class ReferenceLayout {
             throw new IllegalArgumentException("not a SARGAN, US-GAN or StarGAN generator: "
                     + (first == null ? "no key main.0.weight (the first 7x7 conv); the first key is '"
                     + w.keySet().stream().findFirst().orElse("(none)") + "'"
-                    : "main.0.weight has shape " + org.sargan.core.Shape.str(first.shape())
+                    : "main.0.weight has shape " + Shape.str(first.shape())
                     + ", expected (conv_dim, 3 + classes, 7, 7)"));
         }
         Variant v = w.containsKey("main.9.conv1.conv2d.weight") ? Variant.SARGAN
@@ -90,7 +91,7 @@ public final class ReferenceLayout {
             throw new IllegalArgumentException("not a SARGAN discriminator: "
                     + (layers == 0 ? "no key main.0.weight" : cls == null ? "no key conv2.weight (the class head)"
                     : !w.containsKey("conv1.weight") ? "no key conv1.weight (the source head)"
-                    : "main.0.weight has shape " + org.sargan.core.Shape.str(first.shape())
+                    : "main.0.weight has shape " + Shape.str(first.shape())
                     + ", expected (conv_dim, 3, 4, 4)"));
         }
         return new DiscriminatorSpec(cls.dim(2) << layers, first.dim(0), cls.dim(0), layers);

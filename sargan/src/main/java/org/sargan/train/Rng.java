@@ -1,5 +1,7 @@
 package org.sargan.train;
 
+import java.util.Random;
+
 /**
  * A seeded generator whose whole state is one long (SplitMix64), so a checkpoint can store it and a resumed run
  * draws exactly the numbers the uninterrupted run would have drawn.
@@ -37,7 +39,7 @@ public final class Rng {
     }
 
     /** A java.util.Random seeded from this stream, for code that wants one (model initialisation). */
-    public java.util.Random fork() {
-        return new java.util.Random(nextLong());
+    public Random fork() {
+        return new Random(nextLong());
     }
 }

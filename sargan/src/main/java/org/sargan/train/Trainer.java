@@ -1,5 +1,6 @@
 package org.sargan.train;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -22,6 +23,7 @@ import org.sargan.data.Expression;
 import org.sargan.io.IoErrors;
 import org.sargan.model.Discriminator;
 import org.sargan.model.Generator;
+import org.sargan.model.ReferenceLayout;
 import org.sargan.nn.Adam;
 import org.sargan.nn.LrSchedule;
 import org.sargan.nn.Module;
@@ -111,7 +113,7 @@ public final class Trainer {
             throw new IllegalArgumentException("start iteration " + iteration + " must be in 0.." + (cfg.iterations() - 1)
                     + " (--iters is " + cfg.iterations() + ")");
         }
-        g.loadStateDict(org.sargan.model.ReferenceLayout.weightsOnly(gWeights));
+        g.loadStateDict(ReferenceLayout.weightsOnly(gWeights));
         d.loadStateDict(dWeights);
         this.iteration = iteration;
     }
@@ -428,7 +430,7 @@ public final class Trainer {
     private void writeSamples() throws IOException {
         int rows = Math.min(4, data.size());
         int s = cfg.size();
-        java.awt.image.BufferedImage[][] tiles = new java.awt.image.BufferedImage[rows][CLASSES + 1];
+        BufferedImage[][] tiles = new BufferedImage[rows][CLASSES + 1];
         try (GradMode.Scope sc = GradMode.noGrad()) {
             for (int r = 0; r < rows; r++) {
                 float[] img = data.image(sampleIndex(r, rows));

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.sargan.io.IoErrors;
@@ -70,7 +71,7 @@ public final class Pictures {
 
     /** A line plot of one or more named series against the step index (1, 2, ...). */
     public static BufferedImage plot(String title, List<String> names, List<double[]> series) {
-        List<double[]> xs = new java.util.ArrayList<>();
+        List<double[]> xs = new ArrayList<>();
         for (double[] s : series) {
             double[] x = new double[s.length];
             for (int i = 0; i < x.length; i++) {

@@ -8,13 +8,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sargan.core.Tensor;
+import org.sargan.data.SyntheticDataset;
 import org.sargan.nn.WeightFile;
+import org.sargan.viz.Pictures;
 
 /**
  * The command line with the authors' files (the interop fixtures, written by their code with torch 1.13):
@@ -44,7 +50,7 @@ class AuthorsFilesCliTest {
     @Test
     void translateReadsBothTorchLayoutsAlike(@TempDir Path tmp) throws IOException {
         Path face = tmp.resolve("face.png");
-        javax.imageio.ImageIO.write(org.sargan.viz.Pictures.tile(new org.sargan.data.SyntheticDataset(1, 1, 64)
+        ImageIO.write(Pictures.tile(new SyntheticDataset(1, 1, 64)
                 .image(4), 0, 3, 64, 64), "png", face.toFile());
         for (String f : List.of("100-G.ckpt", "100-G-legacy.ckpt")) {
             assertEquals(0, cli.run("translate", "--checkpoint", fixture(f).toString(), "--input", face.toString(),
@@ -122,8 +128,8 @@ class AuthorsFilesCliTest {
         Path evil = tmp.resolve("evil.ckpt");
         byte[] pickle = ("\u0080\u0002cposix\nsystem\nX\u0002\u0000\u0000\u0000id\u0085R.")
                 .getBytes(StandardCharsets.ISO_8859_1);
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(evil))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("evil/data.pkl"));
+        try (var zip = new ZipOutputStream(Files.newOutputStream(evil))) {
+            zip.putNextEntry(new ZipEntry("evil/data.pkl"));
             zip.write(pickle);
             zip.closeEntry();
         }
@@ -134,7 +140,7 @@ class AuthorsFilesCliTest {
         // truncated
         Path cut = tmp.resolve("cut.ckpt");
         byte[] whole = Files.readAllBytes(fixture("100-G.ckpt"));
-        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 3));
+        Files.write(cut, Arrays.copyOf(whole, whole.length / 3));
         assertEquals(1, cli.run("translate", "--checkpoint", cut.toString(), "--input", cut.toString(), "--to",
                 "happy", "--out", tmp.toString()));
         assertTrue(cli.err().contains("cut.ckpt") && cli.err().contains("truncated"), cli.err());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Runs {@link Main} in-process and keeps what it printed. */
 final class Cli {
@@ -39,7 +40,7 @@ final class Cli {
     int train(Path data, Path out, int iters, String... more) {
         String[] base = {"train", "--data", data.toString(), "--size", "32", "--batch", "2", "--iters",
             Integer.toString(iters), "--conv-dim", "4", "--out", out.toString()};
-        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        String[] all = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return run(all);
     }

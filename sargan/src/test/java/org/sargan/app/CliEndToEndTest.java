@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,7 +83,7 @@ class CliEndToEndTest {
 
         byte[] all = Files.readAllBytes(ck);
         Path cut = dir.resolve("cut.safetensors");
-        Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
+        Files.write(cut, Arrays.copyOf(all, all.length / 2));
         assertEquals(1, run("translate", "--checkpoint", cut.toString(), "--input", data.toString(), "--to", "happy"));
         assertTrue(errLine().contains("truncated"), errLine());
         assertEquals(1, errLine().split("\n").length, "one line, no stack trace");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +19,7 @@ class CliHelpTest {
         for (Command c : Command.values()) {
             String[] words = c.name.split(" ");
             for (String h : List.of("--help", "-h")) {
-                String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+                String[] args = Arrays.copyOf(words, words.length + 1);
                 args[words.length] = h;
                 assertEquals(0, cli.run(args), c.name + " " + h + ": " + cli.err());
                 String text = cli.out();

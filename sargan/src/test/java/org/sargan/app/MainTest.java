@@ -38,7 +38,7 @@ class MainTest {
         assertTrue(text.contains("it 2/2"), text);
         assertTrue(ImageIO.read(dir.resolve("samples.png").toFile()).getWidth() > 100);
         assertTrue(ImageIO.read(dir.resolve("losses.png").toFile()).getWidth() > 100);
-        assertTrue(java.nio.file.Files.size(dir.resolve("checkpoint.safetensors")) > 1000);
+        assertTrue(Files.size(dir.resolve("checkpoint.safetensors")) > 1000);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class PoisonedCheckpointTest {
     }
 
     /** The good checkpoint with one change to its tensors or metadata. */
-    private static Path poisoned(String name, java.util.function.BiConsumer<Map<String, Tensor>, Map<String, String>>
+    private static Path poisoned(String name, BiConsumer<Map<String, Tensor>, Map<String, String>>
             change) throws IOException {
         SafeTensors st = SafeTensors.read(good);
         Map<String, Tensor> t = new LinkedHashMap<>(st.tensors());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,7 +107,7 @@ class RunProtectionTest {
         // row, and the temporary files of interrupted atomic writes
         Path csv = run.resolve("losses.csv");
         Files.writeString(csv, "3,1,2,3,4,,,\n4,1,2,3,4,,,\n5,1,2", StandardCharsets.UTF_8,
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         Files.writeString(run.resolve("samples.png123456.tmp"), "half a png");
         Files.writeString(run.resolve("checkpoint.safetensors.k3j2.tmp"), "half a checkpoint");
         Files.writeString(run.resolve("notes.tmp"), "not ours");

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class ImagesTest {
         BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
         ImageIO.write(img, "png", png.toFile());
         byte[] all = Files.readAllBytes(png);
-        Files.write(png, java.util.Arrays.copyOf(all, 40));
+        Files.write(png, Arrays.copyOf(all, 40));
         String m = assertThrows(Images.UnreadableImageException.class, () -> Images.read(png)).getMessage();
         assertTrue(m.startsWith(png + ": corrupt or unsupported PNG ("), m);
         assertTrue(assertThrows(Images.UnreadableImageException.class, () -> Images.read(dir.resolve("none.png")))

@@ -5,18 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 import org.sargan.core.Tolerances;
 import org.sargan.data.Expression;
+import org.sargan.data.SyntheticDataset;
 import org.sargan.model.Discriminator;
 import org.sargan.model.Generator;
 import org.sargan.model.ReferenceLayout;
@@ -126,7 +131,7 @@ class InteropTest {
         SafeTensors.write(st, gs.tensors(), Map.of(), gs.dtypes());
         for (Path p : List.of(ckpt, st)) {
             Map<String, Tensor> back = WeightFile.read(p).tensors();
-            assertEquals(new java.util.ArrayList<>(gs.tensors().keySet()), new java.util.ArrayList<>(back.keySet()));
+            assertEquals(new ArrayList<>(gs.tensors().keySet()), new ArrayList<>(back.keySet()));
             for (String k : back.keySet()) {
                 assertArrayEquals(gs.tensors().get(k).toArray(), back.get(k).toArray(), 0f, p + " " + k);
             }
@@ -135,13 +140,13 @@ class InteropTest {
 
     /** Lines "key shape dtype" as the peer script writes them from their state_dict(). */
     private static void assertSameSpec(List<String> theirs, ReferenceLayout.State ours) {
-        java.util.TreeSet<String> got = new java.util.TreeSet<>();
+        TreeSet<String> got = new TreeSet<>();
         ours.tensors().forEach((k, t) -> {
             DType type = ours.dtypes().getOrDefault(k, DType.F32);
             String shape = String.join(",", Arrays.stream(t.shape()).mapToObj(Integer::toString).toList());
             got.add(k + " " + shape + " " + (type == DType.I64 ? "int64" : "float32"));
         });
-        assertEquals(new java.util.TreeSet<>(theirs), got);
+        assertEquals(new TreeSet<>(theirs), got);
     }
 
     /**
@@ -154,8 +159,8 @@ class InteropTest {
         Map<String, Tensor> ref = fixture("step.safetensors");
         TrainConfig cfg = TrainConfig.builder().size(32).batch(4).iterations(10).convDim(8).lr(1e-4f).nCritic(1)
                 .seed(1).sampleEvery(1000).checkpointEvery(1000).dLayers(5).build();
-        Trainer t = new Trainer(cfg, new org.sargan.data.SyntheticDataset(1, 1, 32), Path.of("unused"),
-                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        Trainer t = new Trainer(cfg, new SyntheticDataset(1, 1, 32), Path.of("unused"),
+                new PrintStream(OutputStream.nullOutputStream()));
         t.startFrom(fixture("100-G.ckpt"), fixture("100-D.ckpt"), 0);
         Map<String, Float> losses = t.step(ref.get("x_real"), ints(ref.get("label_org")), ints(ref.get("label_trg")),
                 ref.get("alpha").toArray());

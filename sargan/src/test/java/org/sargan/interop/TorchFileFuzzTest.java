@@ -3,11 +3,14 @@ package org.sargan.interop;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.management.ThreadMXBean;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,7 @@ class TorchFileFuzzTest {
     @Test
     void mutatedFilesFailCleanly() throws Exception {
         List<byte[]> seeds = List.of(read("tiny.pt"), read("tiny-legacy.pt"));
-        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         int[] outcomes = new int[2];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             Random r = new Random(SEED);
@@ -55,7 +58,7 @@ class TorchFileFuzzTest {
         assertTrue(outcomes[1] > CASES_PER_FILE, "most mutations must be refused: " + outcomes[1]);
     }
 
-    private static byte[] read(String name) throws java.io.IOException {
+    private static byte[] read(String name) throws IOException {
         return Files.readAllBytes(Path.of("src/test/resources/interop", name));
     }
 
@@ -71,8 +74,8 @@ class TorchFileFuzzTest {
                         b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
                     }
                 }
-                case 1 -> b = java.util.Arrays.copyOf(b, at);
-                case 2 -> java.util.Arrays.fill(b, at, Math.min(b.length, at + 1 + r.nextInt(16)), (byte) 0);
+                case 1 -> b = Arrays.copyOf(b, at);
+                case 2 -> Arrays.fill(b, at, Math.min(b.length, at + 1 + r.nextInt(16)), (byte) 0);
                 case 3 -> {
                     int v = List.of(0xffffffff, 0x7fffffff, 0x40000000, 0x10000).get(r.nextInt(4));
                     for (int k = 0; k < 4 && at + k < b.length; k++) {

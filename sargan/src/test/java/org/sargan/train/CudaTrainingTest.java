@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -56,8 +57,8 @@ class CudaTrainingTest {
             Assumptions.assumeTrue(false, unavailable.getMessage());
             return;
         }
-        Map<String, Tensor> wCpu = new java.util.LinkedHashMap<>();
-        Map<String, Tensor> wCuda = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> wCpu = new LinkedHashMap<>();
+        Map<String, Tensor> wCuda = new LinkedHashMap<>();
         List<Map<String, Float>> cpu = train(CpuBackend.INSTANCE, dir.resolve("cpu"), wCpu);
         List<Map<String, Float>> gpu = train(cuda, dir.resolve("cuda"), wCuda);
         for (int i = 0; i < cpu.size(); i++) {

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class TrainerTest {
         Trainer t = new Trainer(tiny(4), DATA, dir, quiet());
         Map<String, Float> first = t.step();
         Map<String, Float> second = t.step();
-        for (Map<String, Float> m : java.util.List.of(first, second)) {
+        for (Map<String, Float> m : List.of(first, second)) {
             m.values().forEach(v -> assertTrue(Float.isFinite(v), "loss " + m));
         }
         assertTrue(second.containsKey("G/rec"), "the generator trains every n_critic = 2 iterations");

@@ -1,5 +1,6 @@
 package org.sargan.core.cpu;
 
+import java.util.Arrays;
 import org.sargan.core.ConvGeometry;
 import org.sargan.core.ConvSpec;
 
@@ -63,13 +64,13 @@ final class CpuConvolutions {
                         int len = Math.min(nn - done, wo - ox);
                         int iy = oy * g.stride() - g.pad() + ky;
                         if (iy < 0 || iy >= g.h()) {
-                            java.util.Arrays.fill(bp, dst + done, dst + done + len, 0f);
+                            Arrays.fill(bp, dst + done, dst + done + len, 0f);
                         } else {
                             rowTaps(x, plane + iy * g.w(), g, kx, ox, len, bp, dst + done);
                         }
                         done += len;
                     }
-                    java.util.Arrays.fill(bp, dst + nn, dst + nr, 0f);
+                    Arrays.fill(bp, dst + nn, dst + nr, 0f);
                 }
             }
         };
@@ -172,7 +173,7 @@ final class CpuConvolutions {
                         int len = Math.min(kc - done, wo - ox);
                         int iy = oy * g.stride() - g.pad() + ky;
                         if (iy < 0 || iy >= g.h()) {
-                            java.util.Arrays.fill(run, done, done + len, 0f);
+                            Arrays.fill(run, done, done + len, 0f);
                         } else {
                             rowTaps(x, plane + iy * g.w(), g, kx, ox, len, run, done);
                         }
@@ -202,7 +203,7 @@ final class CpuConvolutions {
                 for (int oy = 0; oy < ho; oy++, dst += wo) {
                     int iy = oy * g.stride() - g.pad() + ky;
                     if (iy < 0 || iy >= g.h()) {
-                        java.util.Arrays.fill(cols, dst, dst + wo, 0f);
+                        Arrays.fill(cols, dst, dst + wo, 0f);
                         continue;
                     }
                     int row = plane + iy * g.w();
@@ -222,7 +223,7 @@ final class CpuConvolutions {
         // valid ox: 0 <= ox*s + shift < w
         int lo = Math.max(ox0, Math.min(ox0 + len, shift >= 0 ? 0 : (-shift + s - 1) / s));
         int hi = Math.max(lo, Math.min(ox0 + len, (g.w() - shift + s - 1) / s));
-        java.util.Arrays.fill(dst, dstOff, dstOff + lo - ox0, 0f);
+        Arrays.fill(dst, dstOff, dstOff + lo - ox0, 0f);
         if (s == 1) {
             if (hi > lo) {
                 System.arraycopy(x, row + lo + shift, dst, dstOff + lo - ox0, hi - lo);
@@ -232,7 +233,7 @@ final class CpuConvolutions {
                 dst[dstOff + ox - ox0] = x[row + ox * s + shift];
             }
         }
-        java.util.Arrays.fill(dst, dstOff + hi - ox0, dstOff + len, 0f);
+        Arrays.fill(dst, dstOff + hi - ox0, dstOff + len, 0f);
     }
 
     /** Adjoint of im2col: adds every column entry back onto the input pixel it came from. */

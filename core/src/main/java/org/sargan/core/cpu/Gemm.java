@@ -1,5 +1,7 @@
 package org.sargan.core.cpu;
 
+import java.util.Arrays;
+
 /**
  * Single-precision matrix multiply {@code C = A * B} (or {@code C += A * B}) with the BLIS loop structure:
  * A is packed once into panels of MR rows (k-major, in blocks of KC along k) and shared by all threads; each thread
@@ -159,7 +161,7 @@ public final class Gemm {
         if (a.k <= 0) {
             if (!accumulate) {
                 for (int i = 0; i < m; i++) {
-                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                    Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
             return;
@@ -205,7 +207,7 @@ public final class Gemm {
                 } else if (bCs == 1) {
                     for (int p = 0; p < kc; p++, dst += nr, src += bRs) {
                         System.arraycopy(b, src, bp, dst, nn);
-                        java.util.Arrays.fill(bp, dst + nn, dst + nr, 0f);
+                        Arrays.fill(bp, dst + nn, dst + nr, 0f);
                     }
                 } else {
                     for (int p = 0; p < kc; p++, dst += nr, src += bRs) {

@@ -1,5 +1,7 @@
 package org.sargan.core.cpu;
 
+import java.util.Arrays;
+
 /**
  * The innermost GEMM loop: an MR x NR block of C from packed panels of A (MR rows, k-major) and B (NR columns,
  * k-major). Every implementation accumulates each C element as a chain of fused multiply-adds in k order starting
@@ -34,7 +36,7 @@ interface MicroKernel {
         @Override
         public void run(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, boolean overwrite) {
             float[] t = acc.get();
-            java.util.Arrays.fill(t, 0f);
+            Arrays.fill(t, 0f);
             for (int p = 0; p < kc; p++) {
                 int ap = ao + p * MR;
                 int bp = bo + p * NR;

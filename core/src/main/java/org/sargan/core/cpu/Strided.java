@@ -1,5 +1,7 @@
 package org.sargan.core.cpu;
 
+import org.sargan.core.Shape;
+
 /**
  * Iteration plan for broadcasting loops: the output shape with, for each operand, its stride along every output
  * dimension (0 where the operand is broadcast). Adjacent dimensions that are contiguous for every operand are merged,
@@ -21,9 +23,9 @@ final class Strided {
     Strided(int[] out, int[]... operands) {
         int r = out.length;
         int[][] st = new int[operands.length + 1][];
-        st[0] = org.sargan.core.Shape.strides(out);
+        st[0] = Shape.strides(out);
         for (int o = 0; o < operands.length; o++) {
-            int[] s = org.sargan.core.Shape.strides(operands[o]);
+            int[] s = Shape.strides(operands[o]);
             for (int d = 0; d < r; d++) {
                 if (operands[o][d] == 1 && out[d] != 1) {
                     s[d] = 0;

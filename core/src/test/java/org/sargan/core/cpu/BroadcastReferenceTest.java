@@ -2,6 +2,7 @@ package org.sargan.core.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sargan.core.Shape;
@@ -41,7 +42,7 @@ class BroadcastReferenceTest {
             }
             // sometimes drop leading dimensions of b (NumPy left-padding)
             int drop = r.nextInt(rank);
-            int[] bShort = java.util.Arrays.copyOfRange(bs, drop, rank);
+            int[] bShort = Arrays.copyOfRange(bs, drop, rank);
             int[] full = Shape.broadcast("test", as, bShort);
             float[] a = new float[Shape.numel(as)];
             float[] b = new float[Shape.numel(bShort)];

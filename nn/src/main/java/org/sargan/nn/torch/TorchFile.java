@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,8 +192,8 @@ public final class TorchFile {
             long d = t.shape()[i];
             long st = t.stride()[i];
             if (d < 1 || d > Integer.MAX_VALUE || st < 0) {
-                throw new WeightFileException(name + ": tensor '" + key + "' has size " + java.util.Arrays.toString(
-                        t.shape()) + " and stride " + java.util.Arrays.toString(t.stride()) + "; expected positive"
+                throw new WeightFileException(name + ": tensor '" + key + "' has size " + Arrays.toString(
+                        t.shape()) + " and stride " + Arrays.toString(t.stride()) + "; expected positive"
                         + " sizes and non-negative strides");
             }
             shape[i] = (int) d;
@@ -203,7 +204,7 @@ public final class TorchFile {
             }
         }
         if (t.offset() < 0 || last >= have) {
-            throw new WeightFileException(name + ": tensor '" + key + "' of size " + java.util.Arrays.toString(
+            throw new WeightFileException(name + ": tensor '" + key + "' of size " + Arrays.toString(
                     t.shape()) + " needs storage '" + s.key() + "' to hold " + (last + 1) + " elements, it holds "
                     + have + " (truncated or corrupt)");
         }

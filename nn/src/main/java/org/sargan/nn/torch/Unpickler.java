@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -259,7 +260,7 @@ final class Unpickler {
     }
 
     private static List<Object> tupleOf(List<Object> items) {
-        return java.util.Collections.unmodifiableList(items);
+        return Collections.unmodifiableList(items);
     }
 
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,7 +134,7 @@ class TorchFileTest {
 
     @Test
     void aHandWrittenStateDictIsRead() throws IOException {
-        byte[] data = ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2)
+        byte[] data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2)
                 .putFloat(3).array();
         Map<String, Tensor> t = TorchFile.read(archive(oneTensor("FloatStorage", 3, 3), Map.of("0", data)), "ok.pt");
         assertArrayEquals(new float[] {1, 2, 3}, t.get("w").toArray(), 0f);
@@ -171,12 +172,12 @@ class TorchFileTest {
     /** Package access to DType's float16 conversions for the exhaustive test. */
     private static final class DTypeAccess {
         static float half(short h) {
-            ByteBuffer b = ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN).putShort(h);
+            ByteBuffer b = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(h);
             return DType.F16.read(b, 0, 0);
         }
 
         static short toHalf(float f) {
-            ByteBuffer b = ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN);
             DType.F16.write(b, f);
             return b.getShort(0);
         }
