@@ -129,10 +129,8 @@ public final class CudaBackend implements Backend {
     public Tensor copy(Tensor x) {
         String what = "copy " + Shape.str(x.shape());
         Tensor y = gpu.emptyTensor(x.shape(), what);
-        if (x.numel() > 0) {
-            CudaException.check(cuMemcpyDtoD(storage(y, what).pointer(), storage(x, what).pointer(),
-                    (long) x.numel() * Sizeof.FLOAT), "cuMemcpyDtoD", what);
-        }
+        CudaException.check(cuMemcpyDtoD(storage(y, what).pointer(), storage(x, what).pointer(),
+                (long) x.numel() * Sizeof.FLOAT), "cuMemcpyDtoD", what);
         return y;
     }
 

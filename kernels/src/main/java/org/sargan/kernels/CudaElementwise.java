@@ -61,9 +61,6 @@ final class CudaElementwise {
         String what = op.name().toLowerCase(Locale.ROOT) + " " + Shape.str(a.shape()) + " " + Shape.str(b.shape());
         Tensor y = gpu.emptyTensor(outShape, what);
         int n = Shape.numel(outShape);
-        if (n == 0) {
-            return y;
-        }
         KernelArgs args = new KernelArgs().ptr(storage(a, what)).ptr(storage(b, what)).ptr(storage(y, what)).i(n)
                 .i(binaryCode(op));
         if (Arrays.equals(a.shape(), outShape) && Arrays.equals(b.shape(), outShape)) {

@@ -1,6 +1,5 @@
 package org.sargan.kernels;
 
-import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static org.sargan.kernels.Launcher.storage;
 
 import java.util.Map;
@@ -141,13 +140,6 @@ final class CudaLinearAlgebra {
 
     private void gemm(CudaStorage a, CudaStorage b, CudaStorage c, int m, int n, int k, int sai, int sak, int sbk,
             int sbj, String what, Cublas blas) {
-        if ((long) m * n == 0) {
-            return;
-        }
-        if (k == 0) {
-            CudaException.check(cuMemsetD32(c.pointer(), 0, (long) m * n), "cuMemsetD32", what);
-            return;
-        }
         if (blas != null && blas.sgemm(a, b, c, m, n, k, sai, sak, sbk, sbj, what)) {
             return;
         }

@@ -23,10 +23,8 @@ final class CudaLosses {
         Tensor y = gpu.emptyTensor(x.shape(), what);
         int rows = x.dim(0);
         int k = x.dim(1);
-        if (x.numel() > 0) {
-            gpu.launch("softmax_kernel", LaunchShape.perRow(rows, ROW_THREADS, 65535), new KernelArgs()
-                    .ptr(storage(x, what)).ptr(storage(y, what)).i(rows).i(k), what);
-        }
+        gpu.launch("softmax_kernel", LaunchShape.perRow(rows, ROW_THREADS, 65535), new KernelArgs()
+                .ptr(storage(x, what)).ptr(storage(y, what)).i(rows).i(k), what);
         return y;
     }
 

@@ -52,9 +52,6 @@ final class CudaNormalization {
         int planes = s[0] * s[1];
         int hw = s[2] * s[3];
         Tensor dx = gpu.emptyTensor(s, what);
-        if (planes == 0 || hw == 0) {
-            return new Tensor[] {dx, gpu.zerosTensor(gamma.shape(), what), gpu.zerosTensor(gamma.shape(), what)};
-        }
         Tensor dgamma = gpu.emptyTensor(gamma.shape(), what);
         Tensor dbeta = gpu.emptyTensor(gamma.shape(), what);
         CudaStorage sumGy = gpu.empty(planes, what);

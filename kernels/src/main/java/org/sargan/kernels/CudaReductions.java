@@ -46,13 +46,7 @@ final class CudaReductions {
         IndexPlan red = IndexPlan.of(redShape, xStrides, zeros);
         int nOut = Shape.numel(shape);
         int nRed = (int) red.numel();
-        if (nRed == 0) {  // an empty dimension summed away: zeros
-            return gpu.zerosTensor(shape, what);
-        }
         Tensor y = gpu.emptyTensor(shape, what);
-        if (nOut == 0) {
-            return y;
-        }
         if (nRed <= 64 || (nOut >= 4096 && nRed <= 1024)) {
             // many outputs, few summands each: a thread per output reads neighbouring outputs' values together
             gpu.launch("sum_to_thread_kernel", gpu.linear(nOut), new KernelArgs().ptr(storage(x, what))

@@ -19,9 +19,6 @@ final class CudaShapes {
     /** dst[dstOffset + plan.b] = src[srcOffset + plan.a] over the plan's shape. */
     void copyStrided(CudaStorage src, int srcOffset, CudaStorage dst, int dstOffset, IndexPlan plan, String what) {
         long n = plan.numel();
-        if (n == 0) {
-            return;
-        }
         gpu.launch("copy_strided_kernel", gpu.linear(n), new KernelArgs().ptr(src).ptr(dst).i((int) n).i(srcOffset)
                 .i(dstOffset).ints(plan.pack()), what);
     }

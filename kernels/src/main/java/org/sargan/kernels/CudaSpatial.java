@@ -17,10 +17,8 @@ final class CudaSpatial {
         String what = "reflection_pad " + Shape.str(x.shape()) + " by " + pad;
         int[] s = x.shape();
         Tensor y = gpu.emptyTensor(new int[] {s[0], s[1], s[2] + 2 * pad, s[3] + 2 * pad}, what);
-        if (y.numel() > 0) {
-            gpu.launch("reflect_pad_kernel", gpu.linear(y.numel()), new KernelArgs().ptr(storage(x, what))
-                    .ptr(storage(y, what)).i(s[0] * s[1]).i(s[2]).i(s[3]).i(pad), what);
-        }
+        gpu.launch("reflect_pad_kernel", gpu.linear(y.numel()), new KernelArgs().ptr(storage(x, what))
+                .ptr(storage(y, what)).i(s[0] * s[1]).i(s[2]).i(s[3]).i(pad), what);
         return y;
     }
 
@@ -30,10 +28,8 @@ final class CudaSpatial {
         int h = s[2] - 2 * pad;
         int w = s[3] - 2 * pad;
         Tensor dx = gpu.emptyTensor(new int[] {s[0], s[1], h, w}, what);
-        if (dx.numel() > 0) {
-            gpu.launch("reflect_pad_grad_kernel", gpu.linear(dx.numel()), new KernelArgs().ptr(storage(gy, what))
-                    .ptr(storage(dx, what)).i(s[0] * s[1]).i(h).i(w).i(pad), what);
-        }
+        gpu.launch("reflect_pad_grad_kernel", gpu.linear(dx.numel()), new KernelArgs().ptr(storage(gy, what))
+                .ptr(storage(dx, what)).i(s[0] * s[1]).i(h).i(w).i(pad), what);
         return dx;
     }
 
@@ -41,10 +37,8 @@ final class CudaSpatial {
         String what = "upsample2x " + Shape.str(x.shape());
         int[] s = x.shape();
         Tensor y = gpu.emptyTensor(new int[] {s[0], s[1], 2 * s[2], 2 * s[3]}, what);
-        if (y.numel() > 0) {
-            gpu.launch("upsample2x_kernel", gpu.linear(y.numel()), new KernelArgs().ptr(storage(x, what))
-                    .ptr(storage(y, what)).i(s[0] * s[1]).i(s[2]).i(s[3]), what);
-        }
+        gpu.launch("upsample2x_kernel", gpu.linear(y.numel()), new KernelArgs().ptr(storage(x, what))
+                .ptr(storage(y, what)).i(s[0] * s[1]).i(s[2]).i(s[3]), what);
         return y;
     }
 
@@ -52,10 +46,8 @@ final class CudaSpatial {
         String what = "upsample2x grad " + Shape.str(gy.shape());
         int[] s = gy.shape();
         Tensor dx = gpu.emptyTensor(new int[] {s[0], s[1], s[2] / 2, s[3] / 2}, what);
-        if (dx.numel() > 0) {
-            gpu.launch("upsample2x_grad_kernel", gpu.linear(dx.numel()), new KernelArgs().ptr(storage(gy, what))
-                    .ptr(storage(dx, what)).i(s[0] * s[1]).i(s[2] / 2).i(s[3] / 2), what);
-        }
+        gpu.launch("upsample2x_grad_kernel", gpu.linear(dx.numel()), new KernelArgs().ptr(storage(gy, what))
+                .ptr(storage(dx, what)).i(s[0] * s[1]).i(s[2] / 2).i(s[3] / 2), what);
         return dx;
     }
 }
