@@ -42,6 +42,10 @@ public final class Main {
                     DataCommand.synth(Options.parse(Arrays.copyOfRange(optArgs, 1, optArgs.length), "out",
                             "identities", "size", "seed"), out);
                 }
+                case "classifier" -> ClassifierCommand.run(optArgs, out);
+                case "eval" -> EvalCommand.eval(Options.parse(optArgs, "checkpoint", "data", "out", "classifier", "ood",
+                        "identities", "style-identities"), out);
+                case "experiment" -> ExperimentCommand.run(optArgs, out);
                 default -> throw new UsageException("unknown command '" + rest[0]
                         + "'; commands: demo, train, translate, export, data synth, info, engine-demo");
             }
