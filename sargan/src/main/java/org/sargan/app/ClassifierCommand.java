@@ -20,7 +20,7 @@ final class ClassifierCommand {
             throw new UsageException("usage: sargan classifier train [--size 32] [--iters N] [--out FILE]");
         }
         train(Options.parse(java.util.Arrays.copyOfRange(args, 1, args.length), "size", "identities",
-                "identity-identities", "iters", "out"), out);
+                "identity-identities", "iters", "identity-iters", "out"), out);
     }
 
     private static void train(Options opts, PrintStream out) throws IOException {
@@ -28,7 +28,7 @@ final class ClassifierCommand {
         Judges.Settings d = Judges.Settings.defaults();
         Judges.Settings s = new Judges.Settings(opts.integer("identities", d.classifierIdentities(), 2, 100_000),
                 opts.integer("identity-identities", d.identityIdentities(), 2, 100_000),
-                opts.integer("iters", d.classifierIterations(), 1, 10_000_000), d.identityIterations(), d.seed());
+                opts.integer("iters", d.classifierIterations(), 1, 10_000_000), opts.integer("identity-iters", d.identityIterations(), 1, 10_000_000), d.seed());
         Path file = Path.of(opts.string("out", "runs/classifier/classifier.safetensors"));
         out.printf("training the judges at %d px: expression classifier on %d identities (%d iterations), identity "
                 + "embedding on %d (%d iterations), built-in faces%n", size, s.classifierIdentities(),

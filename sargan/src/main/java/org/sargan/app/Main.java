@@ -47,7 +47,8 @@ public final class Main {
                         "identities", "style-identities"), out);
                 case "experiment" -> ExperimentCommand.run(optArgs, out);
                 default -> throw new UsageException("unknown command '" + rest[0]
-                        + "'; commands: demo, train, translate, export, data synth, info, engine-demo");
+                        + "'; commands: demo, train, translate, export, data synth, eval, classifier train, "
+                        + "experiment ablation, info, engine-demo");
             }
             return 0;
         } catch (UsageException e) {
@@ -75,6 +76,12 @@ public final class Main {
                   translate --checkpoint F --input IMG|DIR --to happy|...|all [--out DIR]
                   export --checkpoint F --out G.safetensors     the generator alone, for inference
                   data synth --out DIR [--identities 100] [--size 128]
+                  eval --checkpoint F [--data DIR] [--ood DIR] [--classifier F] [--out DIR]
+                        report.html, metrics.json, metrics.md: PSNR/SSIM/L1 against paired ground truth,
+                        expression accuracy, identity kept, out-of-style faces
+                  classifier train [--size 32] [--out FILE]     the judges eval uses (built-in faces)
+                  experiment ablation [--size 32] [--iters 3000] [--identities 40|10,100]
+                        [--variants sargan,usgan,stargan] [--out DIR]   about an hour on 2 cores
                   info [--model sargan|usgan|stargan --size 128]
                   engine-demo [--steps N] [--out DIR]           the engine on a small denoising network
                 expressions: afraid, angry, disgusted, happy, neutral, sad, surprised
