@@ -26,7 +26,7 @@ final class ExperimentCommand {
                     + "or a list such as 10,100] [--variants sargan,usgan,stargan] [--out DIR]");
         }
         Options opts = Options.parse(Arrays.copyOfRange(args, 1, args.length), "size", "iters", "identities",
-                "variants", "conv-dim", "out", "seed", "eval-identities", "style-identities");
+                "variants", "conv-dim", "out", "seed", "eval-identities", "style-identities", "classifier");
         int iters = opts.integer("iters", TrainCommand.DEMO_ITERS, 1, 10_000_000);
         TrainConfig base = new TrainConfig(opts.integer("size", TrainCommand.DEMO_SIZE, 32, 1024), 8, iters,
                 Variant.SARGAN, opts.integer("conv-dim", TrainCommand.DEMO_CONV_DIM, 1, 1024),
@@ -53,7 +53,8 @@ final class ExperimentCommand {
         Evaluation.Options eval = new Evaluation.Options(null, null, opts.integer("eval-identities", d.identities(),
                 2, 100_000), opts.integer("style-identities", d.styleIdentities(), 0, 100_000));
         String command = "sargan experiment " + String.join(" ", args);
-        new Ablation(base, variants, identities, eval, command).run(Path.of(opts.string("out", "runs/ablation")),
-                out);
+        Path judges = opts.has("classifier") ? Path.of(opts.string("classifier", null)) : null;
+        new Ablation(base, variants, identities, eval, judges, command).run(Path.of(opts.string("out",
+                "runs/ablation")), out);
     }
 }

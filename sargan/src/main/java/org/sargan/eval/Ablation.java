@@ -27,9 +27,10 @@ import org.sargan.viz.Pictures;
  *
  * @param base       the training configuration every run shares; variant comes from {@code variants}
  * @param identities training-set sizes to compare (the small-data claim), e.g. 10 and 100
+ * @param judges     the classifier file to judge with, or null to train one (saved as classifier.safetensors)
  */
 public record Ablation(TrainConfig base, List<Variant> variants, List<Integer> identities, Evaluation.Options eval,
-        String command) {
+        Path judges, String command) {
 
     /** One trained and evaluated run. */
     record Run(Variant variant, int identities, long generatorParameters, double trainMinutes,
@@ -40,9 +41,18 @@ public record Ablation(TrainConfig base, List<Variant> variants, List<Integer> i
         int size = base.size();
         log.printf("ablation: %s at %d px, %d iterations each, training identities %s%n", variants, size,
                 base.iterations(), identities);
-        Judges judges = Judges.train(size, Judges.Settings.defaults(), log);
         Files.createDirectories(out);
-        judges.save(out.resolve("classifier.safetensors"));
+        Judges judges;
+        if (this.judges != null) {
+            judges = Judges.load(this.judges);
+            if (judges.size() != size) {
+                throw new IllegalArgumentException(this.judges + " works at " + judges.size() + " px, the ablation at "
+                        + size);
+            }
+        } else {
+            judges = Judges.train(size, Judges.Settings.defaults(), log);
+            judges.save(out.resolve("classifier.safetensors"));
+        }
         BufferedImage input = SyntheticFaces.render(BuiltIn.EVAL_SEED, Expression.NEUTRAL, size);
         List<Run> runs = new ArrayList<>();
         List<String> labels = new ArrayList<>();
