@@ -28,68 +28,16 @@ public final class Evaluator {
                     + set.imageSize() + ")");
         }
         List<EvalSet.Sample> samples = set.samples();
-        int s = set.imageSize();
-        PerClass psnr = new PerClass(CLASSES);
-        PerClass ssim = new PerClass(CLASSES);
-        PerClass l1 = new PerClass(CLASSES);
-        PerClass copyPsnr = new PerClass(CLASSES);
-        PerClass copySsim = new PerClass(CLASSES);
-        PerClass copyL1 = new PerClass(CLASSES);
-        PerClass cyclePsnr = new PerClass(CLASSES);
-        PerClass cycleSsim = new PerClass(CLASSES);
-        PerClass cycleL1 = new PerClass(CLASSES);
+        ImageScores scores = new ImageScores(set.imageSize());
         List<Integer> editSource = new ArrayList<>();
         List<Integer> editTarget = new ArrayList<>();
         List<Integer> predicted = new ArrayList<>();
         List<double[]> editFeatures = new ArrayList<>();
         List<double[]> editIdentity = new ArrayList<>();
-        boolean ssimFits = s >= ImageMetrics.SSIM_WINDOW;
         long start = System.nanoTime();
         for (int first = 0; first < samples.size(); first += SOURCES_PER_BATCH) {
             int last = Math.min(samples.size(), first + SOURCES_PER_BATCH);
-            List<BufferedImage> in = new ArrayList<>();
-            List<Expression> trg = new ArrayList<>();
-            List<Expression> org = new ArrayList<>();
-            List<Integer> src = new ArrayList<>();
-            for (int i = first; i < last; i++) {
-                BufferedImage img = Pictures.tile(samples.get(i).image(), 0, 3, s, s);
-                for (Expression t : Expression.values()) {
-                    if (t.ordinal() != samples.get(i).label()) {
-                        in.add(img);
-                        trg.add(t);
-                        org.add(Expression.values()[samples.get(i).label()]);
-                        src.add(i);
-                    }
-                }
-            }
-            BufferedImage[] out = editor.edit(in.toArray(new BufferedImage[0]), trg.toArray(new Expression[0]));
-            BufferedImage[] rec = editor.edit(out, org.toArray(new Expression[0]));
-            List<float[]> outPlanar = new ArrayList<>();
-            for (int k = 0; k < out.length; k++) {
-                EvalSet.Sample source = samples.get(src.get(k));
-                int t = trg.get(k).ordinal();
-                float[] y = Dataset.toPlanar(out[k]);
-                float[] r = Dataset.toPlanar(rec[k]);
-                outPlanar.add(y);
-                cyclePsnr.add(t, ImageMetrics.psnr(r, source.image()));
-                cycleL1.add(t, ImageMetrics.l1(r, source.image()));
-                if (ssimFits) {
-                    cycleSsim.add(t, ImageMetrics.ssim(r, source.image(), s));
-                }
-                EvalSet.Sample truth = set.truth(source.identity(), t);
-                if (truth != null) {
-                    psnr.add(t, ImageMetrics.psnr(y, truth.image()));
-                    l1.add(t, ImageMetrics.l1(y, truth.image()));
-                    copyPsnr.add(t, ImageMetrics.psnr(source.image(), truth.image()));
-                    copyL1.add(t, ImageMetrics.l1(source.image(), truth.image()));
-                    if (ssimFits) {
-                        ssim.add(t, ImageMetrics.ssim(y, truth.image(), s));
-                        copySsim.add(t, ImageMetrics.ssim(source.image(), truth.image(), s));
-                    }
-                }
-                editSource.add(src.get(k));
-                editTarget.add(t);
-            }
+            List<float[]> outPlanar = editBatch(set, editor, first, last, scores, editSource, editTarget);
             for (int p : judges.classify(outPlanar)) {
                 predicted.add(p);
             }
@@ -110,13 +58,93 @@ public final class Evaluator {
         Identity id = identity(samples, editSource, editIdentity, realIdentity);
         Identity realId = set.paired() ? realIdentity(samples, realIdentity) : null;
         double[][] edited = editFeatures.toArray(new double[0][]);
-        return new EvalResult(set.description(), samples.size(), editTarget.size(), set.paired(), psnr, ssim, l1,
-                copyPsnr, copySsim, copyL1, cyclePsnr, cycleSsim, cycleL1, generated, real,
+        return new EvalResult(set.description(), samples.size(), editTarget.size(), set.paired(), scores.psnr,
+                scores.ssim, scores.l1, scores.copyPsnr, scores.copySsim, scores.copyL1, scores.cyclePsnr,
+                scores.cycleSsim, scores.cycleL1, generated, real,
                 id.own(), id.other(), id.auc(), realId == null ? Double.NaN : realId.own(),
                 realId == null ? Double.NaN : realId.other(), realId == null ? Double.NaN : realId.auc(),
                 frechetOrNaN(edited, realFeatures),
                 perClassFrechet(edited, editTarget, realFeatures, realLabels),
                 perClassFrechet(copies(realFeatures, editSource), editTarget, realFeatures, realLabels));
+    }
+
+    /**
+     * Edits samples [first, last) to each other expression and back, scores the images, records which source
+     * and target each edit had, and returns the edits (planar).
+     */
+    private static List<float[]> editBatch(EvalSet set, Editor editor, int first, int last, ImageScores scores,
+            List<Integer> editSource, List<Integer> editTarget) {
+        List<EvalSet.Sample> samples = set.samples();
+        int s = set.imageSize();
+        List<BufferedImage> in = new ArrayList<>();
+        List<Expression> trg = new ArrayList<>();
+        List<Expression> org = new ArrayList<>();
+        List<Integer> src = new ArrayList<>();
+        for (int i = first; i < last; i++) {
+            BufferedImage img = Pictures.tile(samples.get(i).image(), 0, 3, s, s);
+            for (Expression t : Expression.values()) {
+                if (t.ordinal() != samples.get(i).label()) {
+                    in.add(img);
+                    trg.add(t);
+                    org.add(Expression.values()[samples.get(i).label()]);
+                    src.add(i);
+                }
+            }
+        }
+        BufferedImage[] out = editor.edit(in.toArray(new BufferedImage[0]), trg.toArray(new Expression[0]));
+        BufferedImage[] rec = editor.edit(out, org.toArray(new Expression[0]));
+        List<float[]> outPlanar = new ArrayList<>();
+        for (int k = 0; k < out.length; k++) {
+            EvalSet.Sample source = samples.get(src.get(k));
+            int t = trg.get(k).ordinal();
+            float[] y = Dataset.toPlanar(out[k]);
+            outPlanar.add(y);
+            EvalSet.Sample truth = set.truth(source.identity(), t);
+            scores.add(t, y, Dataset.toPlanar(rec[k]), source.image(), truth == null ? null : truth.image());
+            editSource.add(src.get(k));
+            editTarget.add(t);
+        }
+        return outPlanar;
+    }
+
+    /** Edit vs ground truth, copy vs ground truth, and cycle vs input, per target class. */
+    private static final class ImageScores {
+        final int size;
+        final PerClass psnr = new PerClass(CLASSES);
+        final PerClass ssim = new PerClass(CLASSES);
+        final PerClass l1 = new PerClass(CLASSES);
+        final PerClass copyPsnr = new PerClass(CLASSES);
+        final PerClass copySsim = new PerClass(CLASSES);
+        final PerClass copyL1 = new PerClass(CLASSES);
+        final PerClass cyclePsnr = new PerClass(CLASSES);
+        final PerClass cycleSsim = new PerClass(CLASSES);
+        final PerClass cycleL1 = new PerClass(CLASSES);
+
+        ImageScores(int size) {
+            this.size = size;
+        }
+
+        /** @param truth the ground truth of the edit, or null when the set has none */
+        void add(int t, float[] edit, float[] rec, float[] source, float[] truth) {
+            // SSIM needs an 11x11 window inside the image; smaller images report it as n/a
+            boolean ssimFits = size >= ImageMetrics.SSIM_WINDOW;
+            cyclePsnr.add(t, ImageMetrics.psnr(rec, source));
+            cycleL1.add(t, ImageMetrics.l1(rec, source));
+            if (ssimFits) {
+                cycleSsim.add(t, ImageMetrics.ssim(rec, source, size));
+            }
+            if (truth == null) {
+                return;
+            }
+            psnr.add(t, ImageMetrics.psnr(edit, truth));
+            l1.add(t, ImageMetrics.l1(edit, truth));
+            copyPsnr.add(t, ImageMetrics.psnr(source, truth));
+            copyL1.add(t, ImageMetrics.l1(source, truth));
+            if (ssimFits) {
+                ssim.add(t, ImageMetrics.ssim(edit, truth, size));
+                copySsim.add(t, ImageMetrics.ssim(source, truth, size));
+            }
+        }
     }
 
     /** Mean own and other distances and their AUC. */

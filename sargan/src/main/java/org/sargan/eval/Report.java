@@ -42,7 +42,7 @@ public final class Report {
             + "this test uses; its own accuracy on the real test images is reported beside it, and bounds what the "
             + "edits can reach. Chance is 1/7 = 0.143."},
         {"Identity", "Distances between unit-length features of an identity embedding: a small CNN trained with "
-            + "this engine to tell 100 built-in identities apart from all their expressions, applied to people it "
+            + "this engine to tell its training identities (see 'judges' above) apart across all their expressions, applied to people it "
             + "never saw. Own: edit to its own input. Other: edit to the inputs of other identities with the same "
             + "expression as its input. AUC = P(own < other), 1 when every edit is nearer its own person than anyone "
             + "else, 0.5 when it cannot be told apart. The real-image row asks the same of real photos of the "
@@ -192,41 +192,44 @@ public final class Report {
         return t;
     }
 
-    /** Sections as (heading, table or null, text), shared by both renderings. */
-    private List<Object[]> sections() {
-        List<Object[]> s = new ArrayList<>();
+    /** One heading with an optional text and an optional table; both renderings walk the same list. */
+    private record Section(String heading, Table table, String text) {
+    }
+
+    private List<Section> sections() {
+        List<Section> s = new ArrayList<>();
         Table a = new Table("", "");
         about.forEach((k, v) -> a.row(k, v));
-        s.add(new Object[] {"What was evaluated", a, null});
+        s.add(new Section("What was evaluated", a, null));
         if (main != null) {
-            s.add(new Object[] {"Summary", summary(main), main.description() + "; " + main.edits() + " edits of "
+            s.add(new Section("Summary", summary(main), main.description() + "; " + main.edits() + " edits of "
                     + main.sources() + " images." + (main.paired() ? "" : " No file shares its identity across class "
                     + "folders, so there is no ground truth: PSNR, SSIM and L1 against ground truth are not "
-                    + "available; the cycle, expression, identity and Frechet measures are.")});
-            s.add(new Object[] {"Per target expression", perTarget(main), null});
-            s.add(new Object[] {"Confusion of the edits (rows: target)", confusion(main.generated(), "target"), null});
-            s.add(new Object[] {"Confusion of the classifier on real test images (rows: true expression)",
-                confusion(main.real(), "true"), null});
+                    + "available; the cycle, expression, identity and Frechet measures are.")));
+            s.add(new Section("Per target expression", perTarget(main), null));
+            s.add(new Section("Confusion of the edits (rows: target)", confusion(main.generated(), "target"), null));
+            s.add(new Section("Confusion of the classifier on real test images (rows: true expression)",
+                confusion(main.real(), "true"), null));
         }
         if (!styles.isEmpty()) {
-            s.add(new Object[] {"Out of style: built-in faces drawn in looks training never had", styleTable(styles),
+            s.add(new Section("Out of style: built-in faces drawn in looks training never had", styleTable(styles),
                 "statue: grey stone, no colour; flat: four levels per channel, no gradients or grain; photo: strong "
                     + "side light, warm cast, sensor noise. The ground truth is the same identity and style with the "
                     + "target expression. Where the classifier on real styled images is far below its accuracy on "
-                    + "normal renders, the expression accuracy of that style is not a fair measure."});
+                    + "normal renders, the expression accuracy of that style is not a fair measure."));
         }
         return s;
     }
 
     String markdown() {
         StringBuilder b = new StringBuilder("# ").append(title).append("\n\n");
-        for (Object[] sec : sections()) {
-            b.append("## ").append(sec[0]).append("\n\n");
-            if (sec[2] != null) {
-                b.append(sec[2]).append("\n\n");
+        for (Section sec : sections()) {
+            b.append("## ").append(sec.heading()).append("\n\n");
+            if (sec.text() != null) {
+                b.append(sec.text()).append("\n\n");
             }
-            if (sec[1] != null) {
-                b.append(((Table) sec[1]).markdown()).append('\n');
+            if (sec.table() != null) {
+                b.append(sec.table().markdown()).append('\n');
             }
         }
         b.append("## Definitions\n\n");
@@ -244,13 +247,13 @@ public final class Report {
                 + "solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}"
                 + "img{image-rendering:pixelated;border:1px solid #ddd}dt{font-weight:bold;margin-top:0.5em}"
                 + "</style></head><body>\n<h1>").append(Table.escape(title)).append("</h1>\n");
-        for (Object[] sec : sections()) {
-            b.append("<h2>").append(Table.escape((String) sec[0])).append("</h2>\n");
-            if (sec[2] != null) {
-                b.append("<p>").append(Table.escape((String) sec[2])).append("</p>\n");
+        for (Section sec : sections()) {
+            b.append("<h2>").append(Table.escape(sec.heading())).append("</h2>\n");
+            if (sec.text() != null) {
+                b.append("<p>").append(Table.escape(sec.text())).append("</p>\n");
             }
-            if (sec[1] != null) {
-                b.append(((Table) sec[1]).html());
+            if (sec.table() != null) {
+                b.append(sec.table().html());
             }
         }
         for (Figure f : figures) {
