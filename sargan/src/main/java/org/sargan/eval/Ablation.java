@@ -34,7 +34,7 @@ public record Ablation(TrainConfig base, List<Variant> variants, List<Integer> i
 
     /** One trained and evaluated run. */
     record Run(Variant variant, int identities, long generatorParameters, double trainMinutes,
-            Evaluation.Outcome outcome, Path dir) {
+            Evaluation.Outcome outcome) {
     }
 
     public void run(Path out, PrintStream log) throws IOException {
@@ -78,7 +78,7 @@ public record Ablation(TrainConfig base, List<Variant> variants, List<Integer> i
                         + " built-in identities in " + Table.num(minutes, 1) + " min");
                 log.printf("== %s on %d identities: evaluating%n", v.id(), k);
                 Evaluation.Outcome o = Evaluation.run(editor, size, judges, about, eval, dir, log);
-                runs.add(new Run(v, k, t.generator().parameterCount(), minutes, o, dir));
+                runs.add(new Run(v, k, t.generator().parameterCount(), minutes, o));
                 labels.add(v.id() + ", " + k + " id");
                 rows.add(Figures.editRow(editor, input));
                 writeTables(out, runs);

@@ -33,7 +33,7 @@ public final class Evaluation {
      */
     public record Options(Path data, Path ood, int identities, int styleIdentities) {
         public Options {
-            if (identities < 2 || styleIdentities < 0 || (styleIdentities == 1)) {
+            if (identities < 2 || styleIdentities < 0 || styleIdentities == 1) {
                 throw new IllegalArgumentException("evaluation: " + identities + " test identities and "
                         + styleIdentities + " per style; expected at least 2 (other identities are needed for the "
                         + "identity measure), and 0 or at least 2 per style");

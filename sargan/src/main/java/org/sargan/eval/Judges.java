@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.IntUnaryOperator;
 import org.sargan.core.GradMode;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Losses;
@@ -75,7 +76,7 @@ public final class Judges {
     }
 
     /** Adam (lr 1e-3) on softmax cross-entropy, batches of 32 with random flips and shifts of up to S/16 px. */
-    private static void fit(ProbeNet net, Dataset data, java.util.function.IntUnaryOperator label, int iterations,
+    private static void fit(ProbeNet net, Dataset data, IntUnaryOperator label, int iterations,
             Random rng, String name, PrintStream log) {
         Adam opt = new Adam(net, 1e-3f, 0.9f, 0.999f);
         int s = data.imageSize();
