@@ -32,6 +32,10 @@ final class EvalCommand {
         Map<String, String> about = new LinkedHashMap<>();
         about.put("checkpoint", ck + describe(ck));
         about.put("image size", editor.size() + " px");
+        if (o.data() != null || o.ood() != null) {
+            about.put("caution", "the expression classifier and identity embedding learnt built-in faces only; on "
+                    + "photographs their verdicts say little, while PSNR, SSIM, L1 and the cycle still hold");
+        }
         Evaluation.run(editor::edit, editor.size(), judges, about, o, dir, out);
     }
 
