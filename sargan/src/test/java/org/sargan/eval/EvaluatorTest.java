@@ -63,27 +63,27 @@ class EvaluatorTest {
             assertEquals(18, r.psnr().count(c), "3 identities x 6 other source expressions per target");
         }
         assertTrue(r.psnr().overall() < 40, "other expressions differ from the input: " + r.psnr().overall());
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.cyclePsnr().overall(), 1e-9);
-        assertEquals(1.0, r.cycleSsim().overall(), 1e-9);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.cyclePsnr().overall(), EvalTolerances.DOUBLE);
+        assertEquals(1.0, r.cycleSsim().overall(), EvalTolerances.DOUBLE);
         assertEquals(0.0, r.cycleL1().overall(), 0.0);
         assertEquals(0.0, r.ownDistance(), 0.0);
         assertEquals(1.0, r.identityAuc(), 0.0);
-        assertEquals(r.copyFrechetPerClass(), r.frechetPerClass(), 1e-9);
+        assertEquals(r.copyFrechetPerClass(), r.frechetPerClass(), EvalTolerances.DOUBLE);
     }
 
     @Test
     void perfectEditorReachesTheCeilingOfEveryMeasure() {
         EvalResult r = Evaluator.evaluate(set, truthEditor(t -> t), judges, null);
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.psnr().overall(), 1e-9);
-        assertEquals(1.0, r.ssim().overall(), 1e-9);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.psnr().overall(), EvalTolerances.DOUBLE);
+        assertEquals(1.0, r.ssim().overall(), EvalTolerances.DOUBLE);
         assertEquals(0.0, r.l1().overall(), 0.0);
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.cyclePsnr().overall(), 1e-9);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.cyclePsnr().overall(), EvalTolerances.DOUBLE);
         // the edits are the real images, each target's six times: the classifier's own accuracy, exactly
-        assertEquals(r.classifierAccuracy(), r.accuracy(), 1e-12);
+        assertEquals(r.classifierAccuracy(), r.accuracy(), EvalTolerances.DOUBLE);
         // and the same own/other pairs as between real images
-        assertEquals(r.realIdentityAuc(), r.identityAuc(), 1e-12);
-        assertEquals(r.realOwnDistance(), r.ownDistance(), 1e-9);
-        assertEquals(r.realOtherDistance(), r.otherDistance(), 1e-9);
+        assertEquals(r.realIdentityAuc(), r.identityAuc(), EvalTolerances.DOUBLE);
+        assertEquals(r.realOwnDistance(), r.ownDistance(), EvalTolerances.DOUBLE);
+        assertEquals(r.realOtherDistance(), r.otherDistance(), EvalTolerances.DOUBLE);
     }
 
     @Test
@@ -97,7 +97,7 @@ class EvaluatorTest {
         int[] sixTimesRealAngry = Arrays.stream(r.real()[Expression.ANGRY.ordinal()]).map(v -> 6 * v).toArray();
         assertArrayEquals(sixTimesRealAngry, r.generated()[Expression.ANGRY.ordinal()]);
         assertTrue(r.psnr().mean(happy) < ImageMetrics.PSNR_IDENTICAL_DB, "happy edits are not the happy truth");
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.psnr().mean(Expression.ANGRY.ordinal()), 1e-9);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.psnr().mean(Expression.ANGRY.ordinal()), EvalTolerances.DOUBLE);
     }
 
     @Test
@@ -112,7 +112,7 @@ class EvaluatorTest {
         assertTrue(Double.isNaN(r.psnr().overall()));
         assertTrue(Double.isNaN(r.realIdentityAuc()));
         assertEquals(1.0, r.identityAuc(), 0.0);
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.cyclePsnr().overall(), 1e-9);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, r.cyclePsnr().overall(), EvalTolerances.DOUBLE);
     }
 
     @Test

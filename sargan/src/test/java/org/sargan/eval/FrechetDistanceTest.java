@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 /** The Fréchet distance on feature sets with known answers. */
 class FrechetDistanceTest {
-    static final double FD = 1e-9;
-
     static double[][] setA() {
         double[][] a = new double[10][3];
         for (int i = 0; i < 10; i++) {
@@ -21,7 +19,7 @@ class FrechetDistanceTest {
 
     @Test
     void identicalSetsAreAtZero() {
-        assertEquals(0.0, FrechetDistance.between(setA(), setA()), FD);
+        assertEquals(0.0, FrechetDistance.between(setA(), setA()), EvalTolerances.DOUBLE);
     }
 
     @Test
@@ -31,7 +29,7 @@ class FrechetDistanceTest {
             row[0] += 0.3;
             row[2] -= 0.4;
         }
-        assertEquals(0.25, FrechetDistance.between(setA(), b), FD);
+        assertEquals(0.25, FrechetDistance.between(setA(), b), EvalTolerances.DOUBLE);
     }
 
     @Test
@@ -40,7 +38,7 @@ class FrechetDistanceTest {
         // (0 - 4)^2 + (sqrt 2 - sqrt 8)^2 = 16 + 2
         double[][] a = {{-1}, {1}};
         double[][] b = {{2}, {6}};
-        assertEquals(18.0, FrechetDistance.between(a, b), FD);
+        assertEquals(18.0, FrechetDistance.between(a, b), EvalTolerances.DOUBLE);
     }
 
     @Test
@@ -52,16 +50,16 @@ class FrechetDistanceTest {
             }
         }
         // numpy.cov + scipy.linalg.sqrtm(s1 @ s2) on the same data
-        assertEquals(0.8877228732408475, FrechetDistance.between(setA(), b), 1e-9);
-        assertEquals(0.8877228732408475, FrechetDistance.between(b, setA()), 1e-9);
+        assertEquals(0.8877228732408475, FrechetDistance.between(setA(), b), EvalTolerances.DOUBLE);
+        assertEquals(0.8877228732408475, FrechetDistance.between(b, setA()), EvalTolerances.DOUBLE);
     }
 
     @Test
     void eigenvaluesOfAKnownMatrix() {
         double[] ev = SymmetricEigen.values(new double[][] {{2, 1}, {1, 2}});
         java.util.Arrays.sort(ev);
-        assertEquals(1.0, ev[0], 1e-12);
-        assertEquals(3.0, ev[1], 1e-12);
+        assertEquals(1.0, ev[0], EvalTolerances.DOUBLE);
+        assertEquals(3.0, ev[1], EvalTolerances.DOUBLE);
     }
 
     @Test

@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Test;
 
 /** PSNR, SSIM and L1 on cases with known answers. */
 class ImageMetricsTest {
-    /** Double-precision metrics on float inputs: only rounding of the sums. */
-    static final double METRIC = 1e-9;
-
     /** A smooth pattern in [-0.8, 0.8], moved {@code shift} pixels to the left. */
     static float[] pattern(int s, int shift) {
         float[] x = new float[3 * s * s];
@@ -28,8 +25,8 @@ class ImageMetricsTest {
     @Test
     void identicalImages() {
         float[] x = pattern(16, 0);
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, ImageMetrics.psnr(x, x.clone()), METRIC);
-        assertEquals(1.0, ImageMetrics.ssim(x, x.clone(), 16), METRIC);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, ImageMetrics.psnr(x, x.clone()), EvalTolerances.DOUBLE);
+        assertEquals(1.0, ImageMetrics.ssim(x, x.clone(), 16), EvalTolerances.DOUBLE);
         assertEquals(0.0, ImageMetrics.l1(x, x.clone()), 0.0);
     }
 
@@ -38,11 +35,11 @@ class ImageMetricsTest {
         float[] x = new float[3 * 16 * 16];
         float[] y = new float[x.length];
         Arrays.fill(y, 0.2f); // 0.5 and 0.6 on the [0, 1] scale
-        assertEquals(0.1, ImageMetrics.l1(x, y), 1e-7);
-        assertEquals(20.0, ImageMetrics.psnr(x, y), 1e-5);
+        assertEquals(0.1, ImageMetrics.l1(x, y), EvalTolerances.FLOAT_IMAGE);
+        assertEquals(20.0, ImageMetrics.psnr(x, y), EvalTolerances.FLOAT_IMAGE);
         // flat images: only the luminance term is left, (2ab + C1) / (a^2 + b^2 + C1)
         double c1 = 1e-4;
-        assertEquals((2 * 0.5 * 0.6 + c1) / (0.25 + 0.36 + c1), ImageMetrics.ssim(x, y, 16), 1e-6);
+        assertEquals((2 * 0.5 * 0.6 + c1) / (0.25 + 0.36 + c1), ImageMetrics.ssim(x, y, 16), EvalTolerances.FLOAT_IMAGE);
     }
 
     @Test
@@ -51,10 +48,10 @@ class ImageMetricsTest {
         float[] y = pattern(16, 1);
         // numpy/scipy.ndimage.correlate1d with the same window, valid region (what skimage's
         // structural_similarity(gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1) computes)
-        assertEquals(0.7657284911054153, ImageMetrics.ssim(x, y, 16), 1e-6);
-        assertEquals(14.245599023841882, ImageMetrics.psnr(x, y), 1e-5);
-        assertEquals(0.17465169848583173, ImageMetrics.l1(x, y), 1e-6);
-        assertEquals(ImageMetrics.ssim(x, y, 16), ImageMetrics.ssim(y, x, 16), METRIC, "SSIM is symmetric");
+        assertEquals(0.7657284911054153, ImageMetrics.ssim(x, y, 16), EvalTolerances.FLOAT_IMAGE);
+        assertEquals(14.245599023841882, ImageMetrics.psnr(x, y), EvalTolerances.FLOAT_IMAGE);
+        assertEquals(0.17465169848583173, ImageMetrics.l1(x, y), EvalTolerances.FLOAT_IMAGE);
+        assertEquals(ImageMetrics.ssim(x, y, 16), ImageMetrics.ssim(y, x, 16), EvalTolerances.DOUBLE, "SSIM is symmetric");
     }
 
     @Test
@@ -70,15 +67,15 @@ class ImageMetricsTest {
         float[] y = new float[x.length];
         Arrays.fill(x, 1f);
         Arrays.fill(y, 1.7f);
-        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, ImageMetrics.psnr(x, y), METRIC);
+        assertEquals(ImageMetrics.PSNR_IDENTICAL_DB, ImageMetrics.psnr(x, y), EvalTolerances.DOUBLE);
     }
 
     @Test
     void gaussianWindowIsNormalisedAndSymmetric() {
         double[] w = ImageMetrics.gaussianWindow();
-        assertEquals(1.0, Arrays.stream(w).sum(), 1e-12);
+        assertEquals(1.0, Arrays.stream(w).sum(), EvalTolerances.DOUBLE);
         assertEquals(w[0], w[10], 0.0);
-        assertEquals(Math.exp(-1 / (2 * 1.5 * 1.5)), w[4] / w[5], 1e-12);
+        assertEquals(Math.exp(-1 / (2 * 1.5 * 1.5)), w[4] / w[5], EvalTolerances.DOUBLE);
     }
 
     @Test
