@@ -79,7 +79,7 @@ public final class Main {
                   eval --checkpoint F [--data DIR] [--ood DIR] [--classifier F] [--out DIR]
                         report.html, metrics.json, metrics.md: PSNR/SSIM/L1 against paired ground truth,
                         expression accuracy, identity kept, out-of-style faces
-                  classifier train [--size 32] [--out FILE]     the judges eval uses (built-in faces)
+                  classifier train [--size 32] [--data DIR] [--out FILE]   the judges eval uses
                   experiment ablation [--size 32] [--iters 3000] [--identities 40|10,100]
                         [--variants sargan,usgan,stargan] [--out DIR]   about an hour on 2 cores
                   info [--model sargan|usgan|stargan --size 128]

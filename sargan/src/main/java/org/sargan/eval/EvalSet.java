@@ -152,6 +152,56 @@ public final class EvalSet {
         return byKey.get(key(identity, label));
     }
 
+    /** Two disjoint sets of identities, e.g. to train a classifier on one and measure it on the other. */
+    public record Split(EvalSet train, EvalSet heldOut) {
+    }
+
+    /**
+     * Every {@code n}-th identity (in sorted order) held out, the rest for training.
+     *
+     * @throws IllegalArgumentException when either side would be empty
+     */
+    public Split splitByIdentity(int n) {
+        List<String> ids = samples.stream().map(Sample::identity).distinct().sorted().toList();
+        Set<String> held = new HashSet<>();
+        for (int i = n - 1; i < ids.size(); i += n) {
+            held.add(ids.get(i));
+        }
+        List<Sample> a = samples.stream().filter(x -> !held.contains(x.identity())).toList();
+        List<Sample> b = samples.stream().filter(x -> held.contains(x.identity())).toList();
+        if (a.isEmpty() || b.isEmpty()) {
+            throw new IllegalArgumentException(description + ": " + ids.size() + " identities cannot be split into "
+                    + "training and held-out sets holding every " + n + "th; expected at least " + n);
+        }
+        return new Split(new EvalSet(a, size, description + ", training part"), new EvalSet(b, size,
+                description + ", held-out part: " + held.size() + " identities"));
+    }
+
+    /** These images as a training {@link Dataset}. */
+    public Dataset asDataset() {
+        return new Dataset() {
+            @Override
+            public int size() {
+                return samples.size();
+            }
+
+            @Override
+            public int imageSize() {
+                return size;
+            }
+
+            @Override
+            public float[] image(int i) {
+                return samples.get(i).image();
+            }
+
+            @Override
+            public int label(int i) {
+                return samples.get(i).label();
+            }
+        };
+    }
+
     /** The expression classifier's accuracy on these real images. */
     public double classifierAccuracy(Judges judges) {
         int[] truth = samples.stream().mapToInt(Sample::label).toArray();

@@ -53,11 +53,22 @@ public final class Judges {
         this.info = info;
     }
 
-    /** Trains both judges at image size {@code size}, printing progress to {@code log}. */
+    /** Trains both judges on built-in faces at image size {@code size}, printing progress to {@code log}. */
     public static Judges train(int size, Settings s, PrintStream log) {
+        return train(size, s, new SyntheticDataset(BuiltIn.CLASSIFIER_SEED, s.classifierIdentities(), size),
+                s.classifierIdentities() + " built-in identities from seed " + BuiltIn.CLASSIFIER_SEED, log);
+    }
+
+    /**
+     * Trains the expression classifier on {@code exprData} (described by {@code exprSource} in the report) and the
+     * identity embedding on built-in faces.
+     */
+    public static Judges train(int size, Settings s, Dataset exprData, String exprSource, PrintStream log) {
+        if (exprData.imageSize() != size) {
+            throw new IllegalArgumentException("classifier data is " + exprData.imageSize() + " px, expected " + size);
+        }
         Random rng = new Random(s.seed());
         long start = System.nanoTime();
-        SyntheticDataset exprData = new SyntheticDataset(BuiltIn.CLASSIFIER_SEED, s.classifierIdentities(), size);
         ProbeNet expression = new ProbeNet(rng, size, CLASSES);
         fit(expression, exprData, exprData::label, s.classifierIterations(), rng, "expression classifier", log);
         SyntheticDataset idData = new SyntheticDataset(BuiltIn.IDENTITY_SEED, s.identityIdentities(), size);
@@ -65,8 +76,7 @@ public final class Judges {
         fit(identity, idData, i -> i / CLASSES, s.identityIterations(), rng, "identity embedding", log);
         Map<String, String> info = new LinkedHashMap<>();
         info.put("size", Integer.toString(size));
-        info.put("classifier_identities", s.classifierIdentities() + " built-in identities from seed "
-                + BuiltIn.CLASSIFIER_SEED);
+        info.put("classifier_data", exprSource);
         info.put("identity_identities", s.identityIdentities() + " built-in identities from seed "
                 + BuiltIn.IDENTITY_SEED);
         info.put("iterations", s.classifierIterations() + " (classifier), " + s.identityIterations()

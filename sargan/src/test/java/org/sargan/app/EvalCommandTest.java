@@ -58,6 +58,16 @@ class EvalCommandTest {
         assertTrue(Files.readString(report.resolve("metrics.json")).contains("\"identity_auc\""));
         assertTrue(Files.readString(report.resolve("metrics.md")).contains("| PSNR vs ground truth (dB) |"));
 
+        Path five = dir.resolve("five");
+        assertEquals(0, run("data", "synth", "--out", five.toString(), "--identities", "5", "--size", "32"), errText());
+        Path folderJudges = dir.resolve("folder-classifier.safetensors");
+        assertEquals(0, run("classifier", "train", "--size", "32", "--data", five.toString(), "--iters", "2",
+                "--identity-iters", "2", "--identity-identities", "3", "--out", folderJudges.toString()), errText());
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("held-out part: 1 identities"), "the fifth of 5 identities is held out: " + text);
+        assertEquals(1, run("classifier", "train", "--size", "32", "--data", data.toString()));
+        assertTrue(errText().contains("2 identities cannot be split"), errText());
+
         Path onFolder = dir.resolve("eval-folder");
         assertEquals(0, run("eval", "--checkpoint", ck.toString(), "--classifier", judges.toString(), "--data",
                 data.toString(), "--style-identities", "0", "--out", onFolder.toString()), errText());
