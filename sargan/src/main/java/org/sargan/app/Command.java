@@ -3,6 +3,8 @@ package org.sargan.app;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.sargan.eval.Evaluation;
+import org.sargan.eval.Judges;
 import org.sargan.train.Trainer;
 
 /**
@@ -60,6 +62,50 @@ enum Command {
             opt("identities", "N", "100", "faces, each in all 7 expressions"),
             opt("size", "N", "128", "image side in pixels"),
             opt("seed", "N", "1", "seed of the first identity")),
+    EVAL("eval", "measure a trained generator: PSNR, SSIM and L1 against paired ground truth, expression accuracy, "
+            + "identity kept, a Frechet distance, out-of-style faces; writes report.html, metrics.json and metrics.md",
+            opt("checkpoint", "FILE", null, "required: any generator file translate reads"),
+            opt("data", "DIR", null, "an image folder to evaluate on instead of held-out built-in identities (files "
+                    + "named alike across class folders are paired)"),
+            opt("ood", "DIR", null, "a folder of other faces, shown as a grid in the report"),
+            opt("classifier", "FILE", null, "the judges from classifier train (default: train them now, about 2-3 "
+                    + "minutes at 32 px, and save them beside the report)"),
+            opt("identities", "N", Integer.toString(Evaluation.Options.defaults().identities()),
+                    "held-out built-in test identities"),
+            opt("style-identities", "N", Integer.toString(Evaluation.Options.defaults().styleIdentities()),
+                    "identities per out-of-style render (statue, flat, photo); 0 for none"),
+            opt("out", "DIR", "runs/eval", "output folder")),
+    CLASSIFIER_TRAIN("classifier train", "train eval's judges with the engine: an expression classifier and an "
+            + "identity embedding, on built-in identities that no GAN trains or is tested on",
+            opt("size", "N", "32", "image side in pixels"),
+            opt("data", "DIR", null, "train the expression classifier on this image folder instead (every fifth "
+                    + "identity held out to measure it)"),
+            opt("identities", "N", Integer.toString(Judges.Settings.defaults().classifierIdentities()),
+                    "built-in identities for the expression classifier"),
+            opt("identity-identities", "N", Integer.toString(Judges.Settings.defaults().identityIdentities()),
+                    "built-in identities for the identity embedding"),
+            opt("iters", "N", Integer.toString(Judges.Settings.defaults().classifierIterations()),
+                    "training iterations of the expression classifier"),
+            opt("identity-iters", "N", Integer.toString(Judges.Settings.defaults().identityIterations()),
+                    "training iterations of the identity embedding"),
+            opt("out", "FILE", "runs/classifier/classifier.safetensors", "the file to write")),
+    EXPERIMENT_ABLATION("experiment ablation", "train sargan, usgan and stargan alike on built-in faces (the demo's "
+            + "setup) and evaluate them alike; writes ablation.md, ablation.csv, ablation.png and a report per run "
+            + "(about an hour on 2 cores with the defaults)",
+            opt("size", "N", "32", "image side in pixels"),
+            opt("iters", "N", "3000", "training iterations per run"),
+            opt("identities", "N[,N...]", "40", "training identities; a list such as 10,100 runs the small-data "
+                    + "comparison"),
+            opt("variants", "LIST", "sargan,usgan,stargan", "the variants to compare"),
+            opt("conv-dim", "N", "32", "G's conv_dim (D keeps 64, as in the demo)"),
+            opt("seed", "N", "1234", "random seed, the same for every run"),
+            opt("eval-identities", "N", Integer.toString(Evaluation.Options.defaults().identities()),
+                    "held-out built-in test identities"),
+            opt("style-identities", "N", Integer.toString(Evaluation.Options.defaults().styleIdentities()),
+                    "identities per out-of-style render; 0 for none"),
+            opt("classifier", "FILE", null, "the judges from classifier train (default: train them once for all "
+                    + "runs)"),
+            opt("out", "DIR", "runs/ablation", "output folder")),
     INFO("info", "the backend, threads, SIMD and CUDA status; with --model, every layer of G and D",
             opt("model", "sargan|usgan|stargan", null, "summarise this model instead"),
             opt("size", "N", "128", "image side of the summarised model"),

@@ -45,7 +45,10 @@ public final class Main {
         }
         Command c = Command.find(rest);
         if (c == null) {
-            err.println("sargan: " + (rest[0].equals("data") ? "usage: " + Command.DATA_SYNTH.synopsis().strip()
+            // "data", "classifier" and "experiment" alone: the usage of the command they begin
+            Command first = Arrays.stream(Command.values()).filter(k -> k.name.startsWith(rest[0] + " ")).findFirst()
+                    .orElse(null);
+            err.println("sargan: " + (first != null ? "usage: " + first.synopsis().strip()
                     : "unknown command '" + rest[0] + "'; " + commands()));
             return 2;
         }
@@ -68,6 +71,9 @@ public final class Main {
             case TRANSLATE -> TranslateCommand.translate(o, out);
             case EXPORT -> ExportCommand.export(o, out);
             case DATA_SYNTH -> DataCommand.synth(o, out);
+            case EVAL -> EvalCommand.eval(o, out);
+            case CLASSIFIER_TRAIN -> ClassifierCommand.train(o, out);
+            case EXPERIMENT_ABLATION -> ExperimentCommand.ablation(o, out);
             case INFO -> Info.run(o, out);
             case ENGINE_DEMO -> EngineDemo.run(o, out);
             default -> throw new IllegalStateException("no handler for " + c.name);
