@@ -19,11 +19,11 @@ class ReleaseFilesTest {
 
     @Test
     void theReadmesLauncherExistsAndRunsTheBuiltJar() throws Exception {
-        Path launcher = ROOT.resolve("bin").resolve("sargan");
+        Path launcher = ROOT.resolve("sargan").resolve("bin").resolve("sargan");
         assertTrue(Files.isExecutable(launcher), launcher + " must exist and be executable");
         String text = Files.readString(launcher);
-        assertTrue(text.contains("sargan/target/sargan.jar") && text.contains("jdk.incubator.vector"), text);
-        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("bin/sargan demo"));
+        assertTrue(text.contains("/target/sargan.jar") && text.contains("jdk.incubator.vector"), text);
+        assertTrue(Files.readString(ROOT.resolve("README.md")).contains("sargan/bin/sargan demo"));
     }
 
     /** JDK 22+ warns about JCuda's native calls unless the manifest grants native access. */
