@@ -113,8 +113,9 @@ public final class Tensor {
         return storage;
     }
 
+    /** The backend that runs ops on this tensor: its storage's (timed while a {@link Profiler} records). */
     public Backend backend() {
-        return storage.backend();
+        return Profiler.wrap(storage.backend());
     }
 
     /** Copies the values to a new host array (from the device, for a GPU tensor). */
@@ -127,7 +128,7 @@ public final class Tensor {
      * The copy has no autograd history.
      */
     public Tensor to(Backend target) {
-        if (backend() == target) {
+        if (storage.backend() == target) {
             return this;
         }
         return new Tensor(target.upload(toArray()), shape);

@@ -3,6 +3,8 @@ package org.sargan.app;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Locale;
+import org.sargan.core.Profiler;
 import org.sargan.data.Dataset;
 import org.sargan.data.ImageFolder;
 import org.sargan.data.SyntheticDataset;
@@ -64,20 +66,53 @@ final class TrainCommand {
             // a resumed run continues in its own folder unless told otherwise
             Path home = file.toAbsolutePath().getParent();
             dir = opts.has("out") ? Path.of(opts.string("out")) : home;
-            if (!RunFolder.same(dir, home)) {
+            if (!RunFolder.same(dir, home) && !opts.has("profile")) {
                 RunFolder.refuseExisting(dir, opts.flag("overwrite"));
             }
         } else {
             cfg = freshConfig(opts);
             dir = Path.of(opts.string("out"));
-            RunFolder.refuseExisting(dir, opts.flag("overwrite"));
+            if (!opts.has("profile")) {
+                RunFolder.refuseExisting(dir, opts.flag("overwrite"));
+            }
         }
         ImageFolder data = new ImageFolder(dataDir, cfg.size(), onlyPresent);
         out.printf("data: %d images in %d classes%n", data.size(), data.classes().size());
         for (String w : data.warnings()) {
             out.println("warning: " + w);
         }
+        if (opts.has("profile")) {
+            return profile(cfg, data, resume, authors, opts.integer("profile", 1, 100_000), out);
+        }
         return train(cfg, data, dir, resume, authors, out);
+    }
+
+    /**
+     * {@code train --profile N}: one warm-up iteration, then N timed ones, and the table of where their time went,
+     * per step kind (D step every iteration, G step every n_critic). Nothing is written to disk.
+     */
+    private static int profile(TrainConfig cfg, Dataset data, Checkpoint.Loaded resume, ReferenceResume.Start authors,
+            int steps, PrintStream out) {
+        Trainer t = new Trainer(cfg, data, Path.of("unused"), out);
+        if (resume != null) {
+            t.resume(resume);
+        }
+        if (authors != null) {
+            t.startFrom(authors.g(), authors.d(), authors.iteration());
+        }
+        out.printf("profiling %s at %d px, batch %d: 1 warm-up iteration, then %d timed (G steps every %d)%n",
+                cfg.variant().id(), cfg.size(), cfg.batch(), steps, cfg.nCritic());
+        t.step();
+        long start = System.nanoTime();
+        try (Profiler p = Profiler.record()) {
+            for (int i = 0; i < steps; i++) {
+                t.step();
+            }
+            p.close();
+            out.printf(Locale.ROOT, "%d iterations in %.2f s%n", steps, (System.nanoTime() - start) / 1e9);
+            p.print(out);
+        }
+        return 0;
     }
 
     private static TrainConfig freshConfig(Options opts) {

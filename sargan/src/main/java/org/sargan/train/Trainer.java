@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
 import org.sargan.core.Autograd;
 import org.sargan.core.GradMode;
 import org.sargan.core.MemoryScope;
+import org.sargan.core.Profiler;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Losses;
 import org.sargan.data.Dataset;
@@ -239,6 +240,7 @@ public final class Trainer {
 
     /** One training iteration on a random batch; returns the losses computed in it. */
     public Map<String, Float> step() {
+        Profiler.section("data");
         // 1. Prepare inputs: a random batch, horizontal flips, target labels = a permutation of the batch's labels,
         // and the gradient penalty's mixing weights.
         int n = cfg.batch();
@@ -294,6 +296,7 @@ public final class Trainer {
         Tensor cOrg = oneHot(labelOrg);
         Tensor cTrg = oneHot(labelTrg);
 
+        Profiler.section("D step");
         // 2. Train the discriminator: real vs fake, classification of real images, gradient penalty.
         d.zeroGrad();
         Discriminator.Output outReal = d.forward(xReal);
@@ -315,6 +318,7 @@ public final class Trainer {
 
         // 3. Train the generator every n_critic iterations: fool D, be classified as the target, reconstruct.
         if ((iteration + 1) % cfg.nCritic() == 0) {
+            Profiler.section("G step");
             g.zeroGrad();
             // D only passes gradients through to G's output here: its own weight gradients would be thrown away
             d.setRequiresGrad(false);
