@@ -3,7 +3,10 @@
 G forward, one D step (real, fake, gradient penalty, backward, Adam) and one D step plus one G step,
 at 128 px, batch 8, on the CPU. Also prints the parameter counts, which must match the Java model.
 
-    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py [--iters 3]
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py [--iters 3] [--size 128] [--profile N]
+
+--profile N: after the timings, N D steps and N G steps under torch.profiler, one table per step kind grouped by op
+and input shapes (self CPU time), the counterpart of our `sargan train --profile N`.
 """
 import os
 import sys
@@ -97,7 +100,7 @@ def layers_for(size):
     return layers
 
 
-def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=print):
+def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=print, profile=0):
     """G forward, a D step, and a D step plus a G step, each timed `reps` times after one warm-up (the GPU is
     synchronised around every call); returns {name: stat(times) in ms}."""
     torch.manual_seed(1)
@@ -158,14 +161,27 @@ def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=pr
             sync()
             times.append((time.perf_counter() - t) * 1e3)
         results[name] = stat(times)
+    if profile:
+        from torch.profiler import ProfilerActivity
+        from torch.profiler import profile as torch_profile
+        for name, fn in [("D step", d_step), ("G step", g_step)]:
+            with torch_profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+                for _ in range(profile):
+                    fn()
+            log(f"\n{name} (torch.profiler, {profile} steps, self CPU time by op and input shapes):")
+            log(prof.key_averages(group_by_input_shape=True).table(sort_by="self_cpu_time_total", row_limit=25,
+                                                                   max_name_column_width=28,
+                                                                   max_shapes_column_width=60))
     return results
 
 
 def main():
-    iters = int(sys.argv[sys.argv.index("--iters") + 1]) if "--iters" in sys.argv else 3
+    def arg(name, default):
+        return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+    iters = arg("--iters", 3)
     torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
     print(f"{torch.get_num_threads()} threads")
-    for name, ms in time_model("cpu", reps=iters).items():
+    for name, ms in time_model("cpu", size=arg("--size", 128), reps=iters, profile=arg("--profile", 0)).items():
         print(f"{name:18s} {ms:10.0f} ms (best of {iters})", flush=True)
 
 
