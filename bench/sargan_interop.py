@@ -79,6 +79,16 @@ def write_safetensors(path, tensors, metadata=None):
             f.write(b)
 
 
+def repack_deflated_zip64(src, dst):
+    """The same torch.save archive re-packed by Python's zipfile with deflate and Zip64 records: layouts a reader
+    must also handle (a seed of the fuzz test)."""
+    import zipfile
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            with zout.open(info.filename, "w", force_zip64=True) as f:
+                f.write(zin.read(info.filename))
+
+
 def one_hot(labels, classes=7):
     c = torch.zeros(len(labels), classes)
     c[torch.arange(len(labels)), torch.as_tensor(labels)] = 1
@@ -213,6 +223,7 @@ def fixtures(args):
     tiny["view"] = torch.randn(10)[3:7]
     torch.save(tiny, os.path.join(args.out, "tiny.pt"))
     torch.save(tiny, os.path.join(args.out, "tiny-legacy.pt"), _use_new_zipfile_serialization=False)
+    repack_deflated_zip64(os.path.join(args.out, "tiny.pt"), os.path.join(args.out, "tiny-deflated-zip64.pt"))
     write_safetensors(os.path.join(args.out, "tiny-expected.safetensors"),
                       {k: v.float().numpy() for k, v in tiny.items()})
 

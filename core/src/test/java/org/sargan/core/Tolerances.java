@@ -33,6 +33,8 @@ public final class Tolerances {
      * |ours - theirs| <= INTEROP_REL * max|theirs|. Both compute in float32 with different summation orders.
      */
     public static final double INTEROP_REL = 1e-4;
+    /** Rounding difference of our and their float32 gradients, relative to a tensor's largest gradient. */
+    public static final double INTEROP_GRAD_REL = 1e-4;
 
     /** A few training iterations on CUDA against the CPU: differences compound through the updates. */
     public static final double CUDA_VS_CPU_TRAINING = 1e-3;

@@ -44,7 +44,13 @@ final class ReferenceResume {
             throw new UsageException("--resume " + gFile + " is not a SARGAN training checkpoint; the authors' files "
                     + "are accepted as a pair named {N}-G.ckpt and {N}-D.ckpt (their solver's names)");
         }
-        int iteration = Integer.parseInt(m.group(1));
+        int iteration;
+        try {
+            iteration = Integer.parseInt(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--resume " + gFile + ": iteration " + m.group(1) + " in the file name is beyond "
+                    + Integer.MAX_VALUE);
+        }
         Path dFile = gFile.resolveSibling(name.replace("-G.", "-D."));
         if (!Files.isRegularFile(dFile)) {
             throw new UsageException("--resume " + gFile + " needs its discriminator beside it: " + dFile

@@ -85,7 +85,7 @@ class AuthorsFilesCliTest {
     }
 
     @Test
-    void trainResumesTheirPairAndExportsOneTheirSolverRestores(@TempDir Path tmp) throws IOException {
+    void trainResumesTheirPairAndExportsTheirKeys(@TempDir Path tmp) throws IOException {
         Path data = cli.synth(tmp.resolve("data"), 1);
         Path pair = tmp.resolve("theirs");
         Files.createDirectories(pair);

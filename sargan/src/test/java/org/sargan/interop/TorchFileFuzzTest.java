@@ -29,7 +29,7 @@ class TorchFileFuzzTest {
 
     @Test
     void mutatedFilesFailCleanly() throws Exception {
-        List<byte[]> seeds = List.of(read("tiny.pt"), read("tiny-legacy.pt"));
+        List<byte[]> seeds = List.of(read("tiny.pt"), read("tiny-legacy.pt"), read("tiny-deflated-zip64.pt"));
         ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         int[] outcomes = new int[2];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
@@ -49,26 +49,29 @@ class TorchFileFuzzTest {
                                 + t, t);
                     }
                     long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-                    assertTrue(allocated < 64L * m.length + (4 << 20), "case " + c + " allocated " + allocated
+                    assertTrue(allocated < 16L * m.length + (4 << 20), "case " + c + " allocated " + allocated
                             + " bytes for a " + m.length + "-byte file");
                 }
             }
         });
         System.out.printf("torch.save fuzz: %d mutated files read, %d refused cleanly%n", outcomes[0], outcomes[1]);
-        assertTrue(outcomes[1] > CASES_PER_FILE, "most mutations must be refused: " + outcomes[1]);
+        assertTrue(outcomes[1] > CASES_PER_FILE * seeds.size() / 2, "most mutations must be refused: " + outcomes[1]);
     }
 
     private static byte[] read(String name) throws IOException {
         return Files.readAllBytes(Path.of("src/test/resources/interop", name));
     }
 
-    /** One to three of: flip bytes, cut the tail, zero a run, write a large 32-bit value, duplicate a run. */
+    /**
+     * One to three of: flip bytes, cut the tail, zero a run, write a large 32-bit or 64-bit value (sizes and
+     * offsets near the limits, where a sum would wrap), duplicate a run.
+     */
     static byte[] mutate(byte[] seed, Random r) {
         byte[] b = seed.clone();
         int edits = 1 + r.nextInt(3);
         for (int e = 0; e < edits && b.length > 8; e++) {
             int at = r.nextInt(b.length);
-            switch (r.nextInt(5)) {
+            switch (r.nextInt(6)) {
                 case 0 -> {
                     for (int k = 0; k < 1 + r.nextInt(8); k++) {
                         b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
@@ -79,6 +82,13 @@ class TorchFileFuzzTest {
                 case 3 -> {
                     int v = List.of(0xffffffff, 0x7fffffff, 0x40000000, 0x10000).get(r.nextInt(4));
                     for (int k = 0; k < 4 && at + k < b.length; k++) {
+                        b[at + k] = (byte) (v >>> (8 * k));
+                    }
+                }
+                case 4 -> {
+                    long v = List.of(Long.MAX_VALUE - r.nextInt(64), 0x2000000020000000L, 1L << 62, -1L).get(
+                            r.nextInt(4));
+                    for (int k = 0; k < 8 && at + k < b.length; k++) {
                         b[at + k] = (byte) (v >>> (8 * k));
                     }
                 }

@@ -115,7 +115,8 @@ public final class TorchFile {
         }
         Object protocol = Unpickler.load(b, name, none);
         if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol)) {
-            throw new WeightFileException(name + ": legacy protocol " + protocol + "; expected " + LEGACY_PROTOCOL);
+            throw new WeightFileException(name + ": legacy protocol " + (protocol instanceof Long ? protocol
+                    : Unpickler.describe(protocol)) + "; expected " + LEGACY_PROTOCOL);
         }
         if (!(Unpickler.load(b, name, none) instanceof Map<?, ?> sys) || !Boolean.TRUE.equals(sys.get("little_endian"))) {
             throw new WeightFileException(name + ": written on a big-endian machine or without system info");
@@ -142,7 +143,7 @@ public final class TorchFile {
                 throw new WeightFileException(name + " is truncated: storage '" + k + "' has no length");
             }
             long numel = b.getLong();
-            if (numel != s.numel() || numel < 0 || numel * s.dtype().bytes() > b.remaining()) {
+            if (numel != s.numel() || numel < 0 || numel > b.remaining() / s.dtype().bytes()) {
                 throw new WeightFileException(name + " is truncated or corrupt: storage '" + k + "' claims " + numel
                         + " elements (the state dict says " + s.numel() + "), " + b.remaining() + " bytes remain");
             }
@@ -174,10 +175,16 @@ public final class TorchFile {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             if (!(e.getKey() instanceof String key) || !(e.getValue() instanceof TensorRef t)) {
-                throw new WeightFileException(name + ": entry " + e.getKey() + " is not a named tensor; expected a "
+                throw new WeightFileException(name + ": entry " + (e.getKey() instanceof String k ? "'" + k + "'"
+                        : Unpickler.describe(e.getKey())) + " is not a named tensor; expected a "
                         + "state dict (torch.save(model.state_dict()))");
             }
-            out.put(key, tensor(key, t, storages.get(t.storage().key()), name));
+            ByteBuffer data = storages.get(t.storage().key());
+            if (data == null) {
+                throw new WeightFileException(name + ": tensor '" + key + "' uses storage '" + t.storage().key()
+                        + "', for which the file holds no data");
+            }
+            out.put(key, tensor(key, t, data, name));
         }
         return out;
     }
@@ -197,11 +204,19 @@ public final class TorchFile {
                         + " sizes and non-negative strides");
             }
             shape[i] = (int) d;
-            numel = Math.multiplyExact(numel, d);
-            last = Math.addExact(last, Math.multiplyExact(d - 1, st));
-            if (numel > Integer.MAX_VALUE) {
-                throw new WeightFileException(name + ": tensor '" + key + "' has over 2^31 elements");
+            try {
+                numel = Math.multiplyExact(numel, d);
+                last = Math.addExact(last, Math.multiplyExact(d - 1, st));
+            } catch (ArithmeticException e) {
+                throw new WeightFileException(name + ": tensor '" + key + "' has size " + Arrays.toString(t.shape())
+                        + " and stride " + Arrays.toString(t.stride()) + ", past 64-bit offsets");
             }
+        }
+        // a state dict's tensor never holds more elements than its storage: this also bounds the allocation below
+        // by the file's size, whatever strides of 0 or overlapping strides claim
+        if (numel > have) {
+            throw new WeightFileException(name + ": tensor '" + key + "' of size " + Arrays.toString(t.shape())
+                    + " has " + numel + " elements, more than its storage '" + s.key() + "' holds (" + have + ")");
         }
         if (t.offset() < 0 || last >= have) {
             throw new WeightFileException(name + ": tensor '" + key + "' of size " + Arrays.toString(

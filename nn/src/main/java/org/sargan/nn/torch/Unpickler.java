@@ -27,8 +27,11 @@ import org.sargan.nn.WeightFileException;
  *       REDUCE could call it;</li>
  *   <li>REDUCE only builds the three allowed callables' results as plain Java values: an ordered map, a
  *       {@link TensorRef} or its argument;</li>
- *   <li>every length is checked against the bytes that remain before anything is allocated; the stack, the mark
- *       stack and the memo are bounded by the pickle's size, since each entry costs at least one opcode byte.</li>
+ *   <li>every length is checked against the bytes that remain before anything is allocated; the stack and the memo
+ *       hold at most {@link #MAX_ENTRIES} values each;</li>
+ *   <li>dict keys must be strings, integers, booleans or None (as Python's hashable values a state dict uses), so
+ *       no value from the file is ever hashed or printed recursively: a list that contains itself, or tuples that
+ *       share their parts a billion times over, cannot overflow the stack or hang the reader.</li>
  * </ul>
  * Python values become: int -> Long (or BigInteger past 64 bits), str -> String, tuple -> unmodifiable List,
  * list -> ArrayList, dict and OrderedDict -> LinkedHashMap, None -> null, bool -> Boolean, float -> Double.
@@ -64,6 +67,8 @@ final class Unpickler {
     private static final int MAX_NAME = 256;
     /** Longest LONG1 integer in bytes (the legacy format's magic number takes 10). */
     private static final int MAX_LONG_BYTES = 16;
+    /** Largest stack and memo: a state dict uses a few entries per tensor. */
+    static final int MAX_ENTRIES = 1 << 20;
 
     private final ByteBuffer in;
     private final String file;
@@ -133,7 +138,7 @@ final class Unpickler {
                 }
                 case 's' -> { // SETITEM
                     Object v = pop();
-                    Object k = pop();
+                    Object k = key(pop());
                     dict(peek()).put(k, v);
                 }
                 case 'u' -> { // SETITEMS
@@ -143,7 +148,7 @@ final class Unpickler {
                     }
                     Map<Object, Object> d = dict(peek());
                     for (int i = 0; i < kv.size(); i += 2) {
-                        d.put(kv.get(i), kv.get(i + 1));
+                        d.put(key(kv.get(i)), kv.get(i + 1));
                     }
                 }
                 case 'J' -> push((long) in(4).getInt()); // BININT
@@ -156,9 +161,9 @@ final class Unpickler {
                 case 'G' -> push(in(8).order(ByteOrder.BIG_ENDIAN).getDouble()); // BINFLOAT is big-endian
                 case 'X' -> push(utf8(u32())); // BINUNICODE
                 case 0x8c -> push(utf8(u8())); // SHORT_BINUNICODE
-                case 'q' -> memo.put((long) u8(), peek()); // BINPUT
-                case 'r' -> memo.put(u32(), peek()); // LONG_BINPUT
-                case 0x94 -> memo.put((long) memo.size(), peek()); // MEMOIZE
+                case 'q' -> memoize((long) u8()); // BINPUT
+                case 'r' -> memoize(u32()); // LONG_BINPUT
+                case 0x94 -> memoize((long) memo.size()); // MEMOIZE
                 case 'h' -> push(recall(u8())); // BINGET
                 case 'j' -> push(recall(u32())); // LONG_BINGET
                 case 'c' -> push(global(line(), line())); // GLOBAL
@@ -244,6 +249,9 @@ final class Unpickler {
     private long[] longs(List<?> l) throws WeightFileException {
         long[] r = new long[l.size()];
         for (int i = 0; i < r.length; i++) {
+            if (l.get(i) instanceof BigInteger) {
+                throw bad("a tensor size or stride of more than 64 bits");
+            }
             if (!(l.get(i) instanceof Long v)) {
                 throw bad("a tensor size or stride that is not an integer: " + describe(l.get(i)));
             }
@@ -252,7 +260,7 @@ final class Unpickler {
         return r;
     }
 
-    private static String describe(Object o) {
+    static String describe(Object o) {
         if (o instanceof Global g) {
             return g.qualified();
         }
@@ -279,7 +287,25 @@ final class Unpickler {
         throw bad("a dict operation on " + describe(o));
     }
 
-    private void push(Object o) {
+    private void memoize(long index) throws WeightFileException {
+        if (memo.size() >= MAX_ENTRIES && !memo.containsKey(index)) {
+            throw bad("more than " + MAX_ENTRIES + " memo entries; a state dict needs a few per tensor");
+        }
+        memo.put(index, peek());
+    }
+
+    /** A dict key as a state dict has them: a string, integer, boolean or None; anything else is refused. */
+    private Object key(Object k) throws WeightFileException {
+        if (k == null || k instanceof String || k instanceof Long || k instanceof Boolean) {
+            return k;
+        }
+        throw bad("a dict key that is a " + describe(k) + "; state dict keys are strings");
+    }
+
+    private void push(Object o) throws WeightFileException {
+        if (stack.size() >= MAX_ENTRIES) {
+            throw bad("more than " + MAX_ENTRIES + " values on the pickle stack");
+        }
         stack.add(o);
     }
 

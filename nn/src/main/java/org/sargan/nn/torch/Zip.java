@@ -16,9 +16,10 @@ import org.sargan.nn.WeightFileException;
 /**
  * The part of the zip format that {@code torch.save} uses: stored (uncompressed) entries, Zip64 records, and the
  * data of each entry aligned to 64 bytes by padding the local header's extra field, as PyTorch's writer does.
- * Reading also accepts deflated entries (a zip re-packed by another tool). Every offset and size is checked against
+ * Reading also accepts deflated entries (a zip re-packed by another tool), up to {@link #INFLATE_FACTOR} times the
+ * file's size in all, and checks every entry's CRC-32. Every offset and size is checked against
  * the buffer before it is used, so a truncated or corrupt archive is a {@link WeightFileException}, never an
- * out-of-bounds read or an allocation larger than the file.
+ * out-of-bounds read or an allocation beyond a small multiple of the file.
  */
 final class Zip {
     private static final int LOCAL = 0x04034b50;
@@ -28,6 +29,9 @@ final class Zip {
     private static final int LOCATOR64 = 0x07064b50;
     /** PyTorch aligns each entry's data to this many bytes. */
     static final int ALIGN = 64;
+    /** Deflated entries may expand to this many times the archive's size in all (and always to 64 MiB). */
+    private static final long INFLATE_FACTOR = 4;
+    private static final long MIN_INFLATE_CAP = 64L << 20;
 
     private Zip() {
     }
@@ -57,18 +61,22 @@ final class Zip {
         long cdOffset = b.getInt(end + 16) & 0xffffffffL;
         if (end >= 20 && b.getInt(end - 20) == LOCATOR64) {
             long e64 = b.getLong(end - 12);
-            check(file, e64 >= 0 && e64 + 56 <= end && b.getInt((int) e64) == END64, "a corrupt Zip64 record");
+            // compared by subtraction: a 64-bit field from the file may be anything, and a sum could wrap
+            check(file, e64 >= 0 && e64 <= end - 56 && b.getInt((int) e64) == END64, "a corrupt Zip64 record");
             count = b.getLong((int) e64 + 32);
             cdSize = b.getLong((int) e64 + 40);
             cdOffset = b.getLong((int) e64 + 48);
         }
-        check(file, cdOffset >= 0 && cdSize >= 0 && cdOffset + cdSize <= end && count >= 0 && count <= cdSize / 46,
+        check(file, cdOffset >= 0 && cdSize >= 0 && cdOffset <= end && cdSize <= end - cdOffset && count >= 0
+                && count <= cdSize / 46,
                 "a central directory outside the file (" + count + " entries at byte " + cdOffset + ")");
         Map<String, ByteBuffer> entries = new LinkedHashMap<>();
+        long inflated = 0;
         int p = (int) cdOffset;
         for (long i = 0; i < count; i++) {
             check(file, p + 46 <= cdOffset + cdSize && b.getInt(p) == CENTRAL, "a corrupt central directory entry");
             int method = b.getShort(p + 10) & 0xffff;
+            long crc32 = b.getInt(p + 16) & 0xffffffffL;
             long csize = b.getInt(p + 20) & 0xffffffffL;
             long usize = b.getInt(p + 24) & 0xffffffffL;
             int nameLen = b.getShort(p + 28) & 0xffff;
@@ -77,7 +85,7 @@ final class Zip {
             long local = b.getInt(p + 42) & 0xffffffffL;
             int next = p + 46 + nameLen + extraLen + commentLen;
             check(file, next <= cdOffset + cdSize, "a central directory entry longer than the directory");
-            String name = ascii(b, p + 46, nameLen);
+            String name = utf8Name(b, p + 46, nameLen);
             // Zip64 extra field: the 64-bit values of whichever 32-bit fields are 0xffffffff, in this order
             for (int x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
                 int id = b.getShort(x) & 0xffff;
@@ -99,21 +107,32 @@ final class Zip {
                 }
                 x += 4 + len;
             }
-            check(file, local >= 0 && local + 30 <= cdOffset && b.getInt((int) local) == LOCAL,
+            check(file, local >= 0 && local <= cdOffset - 30 && b.getInt((int) local) == LOCAL,
                     "entry '" + name + "' has no local header at byte " + local);
             long data = local + 30 + (b.getShort((int) local + 26) & 0xffff) + (b.getShort((int) local + 28) & 0xffff);
-            check(file, csize >= 0 && data + csize <= cdOffset, "entry '" + name + "' (" + csize
+            check(file, csize >= 0 && data <= cdOffset && csize <= cdOffset - data, "entry '" + name + "' (" + csize
                     + " bytes at byte " + data + ") runs past the data section: the archive is truncated");
             ByteBuffer raw = b.slice((int) data, (int) csize).order(ByteOrder.LITTLE_ENDIAN);
-            entries.put(name, switch (method) {
+            ByteBuffer content = switch (method) {
                 case 0 -> {
                     check(file, usize == csize, "stored entry '" + name + "' with two different sizes");
                     yield raw;
                 }
-                case 8 -> inflate(raw, usize, file, name);
+                case 8 -> {
+                    // all entries together may inflate to at most INFLATE_FACTOR times the file (a zip bomb is
+                    // refused, however many directory entries point at the same data)
+                    inflated += usize;
+                    check(file, inflated <= Math.max(MIN_INFLATE_CAP, INFLATE_FACTOR * (long) n), "deflated entries "
+                            + "claim " + inflated + " bytes from a " + n + "-byte file");
+                    yield inflate(raw, usize, file, name);
+                }
                 default -> throw new WeightFileException(file + ": zip entry '" + name + "' uses compression method "
                         + method + "; only stored (0) and deflate (8) are read");
-            });
+            };
+            CRC32 crc = new CRC32();
+            crc.update(content.duplicate());
+            check(file, crc.getValue() == crc32, "entry '" + name + "' fails its CRC-32 check (the bytes are damaged)");
+            entries.put(name, content);
             p = next;
         }
         return entries;
@@ -122,7 +141,7 @@ final class Zip {
     private static ByteBuffer inflate(ByteBuffer raw, long usize, String file, String name)
             throws WeightFileException {
         check(file, usize <= Integer.MAX_VALUE - 8, "deflated entry '" + name + "' claims " + usize + " bytes");
-        // the output grows with what really decompresses, so a false size claim allocates nothing up front
+        // the output grows with what really decompresses, so a false size claim costs no more than the real data
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] chunk = new byte[1 << 16];
         Inflater inf = new Inflater(true);
@@ -144,7 +163,8 @@ final class Zip {
         return ByteBuffer.wrap(out.toByteArray()).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static String ascii(ByteBuffer b, int at, int len) {
+    /** An entry's name (used only to look entries up, never as a path on disk). */
+    private static String utf8Name(ByteBuffer b, int at, int len) {
         byte[] s = new byte[len];
         b.get(at, s);
         return new String(s, StandardCharsets.UTF_8);
