@@ -40,12 +40,15 @@ enum Command {
             opt("checkpoint-every", "N", "10000", "write checkpoint.safetensors every N iterations (and at least "
                     + "every " + Trainer.CHECKPOINT_MINUTES + " minutes, at the end and on Ctrl-C or kill)"),
             flag("overwrite", "replace a run already in --out")),
-    TRANSLATE("translate", "change the expression of images with a trained generator; writes NAME_EXPRESSION.png",
-            opt("checkpoint", "FILE", null, "required: a training checkpoint, a file written by export, or the "
+    TRANSLATE("translate", "change the expression of images with a trained generator (the built-in model unless "
+            + "--checkpoint is given); writes NAME_EXPRESSION.png",
+            opt("checkpoint", "FILE", Command.BUILT_IN, "a training checkpoint, a file written by export, or the "
                     + "authors' generator (sargan_G.ckpt, zip or legacy torch.save)"),
             opt("input", "IMG|DIR", null, "required: an image, or a folder of images (subfolders are not read)"),
-            opt("to", "EXPRESSION|all", null, "required: afraid, angry, disgusted, happy, neutral, sad, surprised "
-                    + "(or a KDEF code), or all"),
+            opt("to", "EXPRESSION[:S]|all[:S]", null, "required: afraid, angry, disgusted, happy, neutral, sad, "
+                    + "surprised (or a KDEF code), or all; :S sets the strength from 0 (neutral) to 1 (full, the "
+                    + "default), e.g. happy:0.5, an inference-time extension not in the paper; writes "
+                    + "NAME_happy_0.5.png"),
             opt("out", "DIR", "runs/translated", "output folder")),
     EXPORT("export", "write the generator in the authors' state-dict layout: a PyTorch file their code loads "
             + "(.ckpt, .pt, .pth) or safetensors with the same keys; with --with-discriminator G and D for their "
@@ -56,15 +59,17 @@ enum Command {
                     + "--with-discriminator the folder that gets {N}-G.ckpt and {N}-D.ckpt"),
             flag("with-discriminator", "also write D (needs a training checkpoint), as their {N}-G.ckpt and "
                     + "{N}-D.ckpt"),
+            flag("half", "write G's weights as float16 (half the size; read back as float32, each weight rounded "
+                    + "to float16's 11 significant bits)"),
             flag("overwrite", "replace existing --out files")),
     DATA_SYNTH("data synth", "render the built-in faces into the folder layout train reads",
             opt("out", "DIR", null, "required: output folder"),
             opt("identities", "N", "100", "faces, each in all 7 expressions"),
             opt("size", "N", "128", "image side in pixels"),
             opt("seed", "N", "1", "seed of the first identity")),
-    EVAL("eval", "measure a trained generator: PSNR, SSIM and L1 against paired ground truth, expression accuracy, "
+    EVAL("eval", "measure a trained generator (the built-in model unless --checkpoint is given): PSNR, SSIM and L1 against paired ground truth, expression accuracy, "
             + "identity kept, a Frechet distance, out-of-style faces; writes report.html, metrics.json and metrics.md",
-            opt("checkpoint", "FILE", null, "required: any generator file translate reads"),
+            opt("checkpoint", "FILE", Command.BUILT_IN, "any generator file translate reads"),
             opt("data", "DIR", null, "an image folder to evaluate on instead of held-out built-in identities (files "
                     + "named alike across class folders are paired)"),
             opt("ood", "DIR", null, "a folder of other faces, shown as a grid in the report"),
@@ -120,6 +125,9 @@ enum Command {
             return arg == null;
         }
     }
+
+    /** The default of --checkpoint where a command falls back to the generator in the jar. */
+    static final String BUILT_IN = "the built-in model";
 
     /** Columns of the help text. */
     private static final int WIDTH = 110;
@@ -195,7 +203,9 @@ enum Command {
             } else if (o.help.startsWith("required")) {
                 parts.add("--" + o.name + " " + o.arg);
             } else {
-                parts.add("[--" + o.name + " " + (o.fallback != null ? o.fallback : o.arg) + "]");
+                // a default in words (the built-in model) reads better in the help than in the usage line
+                boolean literal = o.fallback != null && !o.fallback.contains(" ");
+                parts.add("[--" + o.name + " " + (literal ? o.fallback : o.arg) + "]");
             }
         }
         return wrap("sargan " + name + " ", parts, "        ");
