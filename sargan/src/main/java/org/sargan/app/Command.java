@@ -111,6 +111,10 @@ enum Command {
             opt("classifier", "FILE", null, "the judges from classifier train (default: train them once for all "
                     + "runs)"),
             opt("out", "DIR", "runs/ablation", "output folder")),
+    SERVE("serve", "a local web page: upload a face, see all 7 expressions and dial the strength",
+            opt("checkpoint", "FILE", Command.BUILT_IN, "any generator file translate reads"),
+            opt("port", "N", "8080", "TCP port (0 picks a free one)"),
+            opt("host", "ADDRESS", "127.0.0.1", "address to listen on; only this machine can reach 127.0.0.1")),
     INFO("info", "the backend, threads, SIMD and CUDA status; with --model, every layer of G and D",
             opt("model", "sargan|usgan|stargan", null, "summarise this model instead"),
             opt("size", "N", "128", "image side of the summarised model"),
