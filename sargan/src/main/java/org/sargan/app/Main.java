@@ -63,7 +63,7 @@ public final class Main {
     private static int dispatch(Command c, Options o, PrintStream out) throws IOException {
         switch (c) {
             case DEMO -> {
-                return TrainCommand.demo(o, out);
+                return o.flag("train") ? TrainCommand.demo(o, out) : ModelDemo.run(o, out);
             }
             case TRAIN -> {
                 return TrainCommand.train(o, out);

@@ -98,7 +98,7 @@ class CliHelpTest {
                 List.of("frobnicate"),
                 List.of("data"),
                 List.of("data", "synth"),
-                List.of("demo", "--iters", "0"),
+                List.of("demo", "--train", "--iters", "0"),
                 List.of("train", "--data", d, "--variant", "bigan"),
                 List.of("train", "--data", d, "--lr-schedule", "cosine"),
                 List.of("train", "--data", d, "--batch", "1"),
