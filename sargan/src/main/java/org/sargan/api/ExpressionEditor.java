@@ -80,7 +80,12 @@ public final class ExpressionEditor {
             if (in == null) {
                 throw missing(resource);
             }
-            return load(in);
+            try {
+                return load(in);
+            } catch (WeightFileException e) {
+                // the message names the temporary copy; say which resource it was
+                throw new WeightFileException("the jar's " + resource + " cannot be used: " + e.getMessage());
+            }
         }
     }
 

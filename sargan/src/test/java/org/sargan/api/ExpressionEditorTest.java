@@ -15,6 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sargan.data.Expression;
+import org.sargan.nn.WeightFileException;
 
 /** Intensity (strength 0 is neutral, 1 the plain edit, bit for bit), loading from a stream, the built-in model. */
 class ExpressionEditorTest {
@@ -99,5 +100,13 @@ class ExpressionEditorTest {
         ExpressionEditor editor = ExpressionEditor.builtIn();
         assertEquals(7, editor.editAll(face()).size());
         assertFalse(ExpressionEditor.builtInProvenance().isBlank());
+    }
+
+    @Test
+    void aCorruptResourceIsNamedInTheError() {
+        // this test class's own bytecode: a resource that exists and is no weight file
+        String resource = "/org/sargan/api/ExpressionEditorTest.class";
+        WeightFileException e = assertThrows(WeightFileException.class, () -> ExpressionEditor.fromResource(resource));
+        assertTrue(e.getMessage().startsWith("the jar's " + resource + " cannot be used: "), e.getMessage());
     }
 }
