@@ -29,7 +29,8 @@ import org.sargan.data.Images;
  * face, see all seven expressions, move the strength slider); {@code POST /edit?strength=S} takes the image file as
  * the request body and answers JSON with the seven results as PNG data URLs, or {@code {"error": ...}} with a 4xx
  * status (413 too large, 400 not an image or a bad strength) or 503 when busy. One editor serves every request; at
- * most {@link Limits#concurrent} requests run the generator at once, the rest wait up to {@link Limits#queueSeconds}.
+ * most {@link Limits#concurrent} requests decode and run the generator at once, the rest wait up to
+ * {@link Limits#queueSeconds}.
  */
 public final class EditorServer implements AutoCloseable {
     /** What one request may cost. */
@@ -126,13 +127,8 @@ public final class EditorServer implements AutoCloseable {
     private String edit(HttpExchange ex) throws IOException, Refused {
         float strength = strength(ex.getRequestURI());
         byte[] body = body(ex);
-        BufferedImage img;
-        try {
-            img = Images.read(body, "the upload");
-        } catch (Images.UnreadableImageException e) {
-            throw new Refused(400, e.getMessage());
-        }
         BufferedImage[] out;
+        // decoding counts as the edit's work: a 40-megapixel image takes 160 MB, so only `concurrent` at once
         try {
             if (!running.tryAcquire(limits.queueSeconds(), TimeUnit.SECONDS)) {
                 throw new Refused(503, "the server is busy (" + limits.concurrent() + " edits at once and a queue "
@@ -143,6 +139,12 @@ public final class EditorServer implements AutoCloseable {
             throw new Refused(503, "the server is stopping");
         }
         try {
+            BufferedImage img;
+            try {
+                img = Images.read(body, "the upload");
+            } catch (Images.UnreadableImageException e) {
+                throw new Refused(400, e.getMessage());
+            }
             Expression[] targets = Expression.values();
             BufferedImage[] in = new BufferedImage[targets.length];
             Arrays.fill(in, img);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sargan.api.TinyModel;
 import org.sargan.data.Expression;
+import org.sargan.data.ImagesTest;
 import org.sargan.data.SyntheticFaces;
 
 /** The page's HTTP side on a free loopback port, with an untrained tiny model: uploads, refusals, concurrency. */
@@ -107,6 +108,11 @@ class EditorServerTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, big.statusCode());
         assertTrue(big.body().contains("above the upload limit of " + UPLOAD_LIMIT + " bytes"), big.body());
+
+        HttpResponse<String> bomb = client.send(upload(ImagesTest.bmpBomb(), ""), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, bomb.statusCode());
+        assertTrue(bomb.body().contains("the upload: its BMP header claims 9175104x48 pixels, above the limit of 40 "
+                + "megapixels"), bomb.body());
 
         HttpResponse<String> strength = client.send(upload(face(), "?strength=2"),
                 HttpResponse.BodyHandlers.ofString());
