@@ -74,7 +74,8 @@ enum Command {
             opt("identities", "N", "100", "faces, each in all 7 expressions"),
             opt("size", "N", "128", "image side in pixels"),
             opt("seed", "N", "1", "seed of the first identity")),
-    EVAL("eval", "measure a trained generator (the built-in model unless --checkpoint is given): PSNR, SSIM and L1 against paired ground truth, expression accuracy, "
+    EVAL("eval", "measure a trained generator (the built-in model unless --checkpoint is given): PSNR, SSIM and L1 "
+            + "against paired ground truth, expression accuracy, "
             + "identity kept, a Frechet distance, out-of-style faces; writes report.html, metrics.json and metrics.md",
             opt("checkpoint", "FILE", Command.BUILT_IN, "any generator file translate reads"),
             opt("data", "DIR", null, "an image folder to evaluate on instead of held-out built-in identities (files "
