@@ -2,7 +2,11 @@ package org.sargan.api;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -26,6 +30,8 @@ import org.sargan.viz.Pictures;
  * ExpressionEditor editor = ExpressionEditor.load(Path.of("runs/demo/checkpoint.safetensors"));
  * BufferedImage happy = editor.edit(ImageIO.read(new File("face.png")), Expression.HAPPY);
  * Map<Expression, BufferedImage> all = editor.editAll(face);
+ * BufferedImage halfSmile = editor.edit(face, Expression.HAPPY, 0.5f);
+ * ExpressionEditor builtIn = ExpressionEditor.builtIn();   // the model in the jar, no file needed
  * }</pre>
  *
  * Input images of any size are centre-cropped to a square and resized to the model's size; outputs are at the
@@ -43,6 +49,65 @@ public final class ExpressionEditor {
 
     /** The size the authors' model works at, for files that do not record one (PyTorch files never do). */
     public static final int DEFAULT_SIZE = 128;
+    /** Classpath resource of the built-in generator (float16 safetensors, trained on the built-in faces). */
+    public static final String BUILT_IN = "/org/sargan/pretrained/sargan-builtin.safetensors";
+    /** Classpath resource that records how the built-in generator was trained. */
+    public static final String BUILT_IN_PROVENANCE = "/org/sargan/pretrained/sargan-builtin.json";
+
+    /**
+     * The generator shipped in the jar ({@link #BUILT_IN}), trained on the built-in renderer's faces.
+     *
+     * @throws IllegalStateException when the jar was built without it
+     * @throws IOException when the resource is there but cannot be read
+     */
+    public static ExpressionEditor builtIn() throws IOException {
+        return fromResource(BUILT_IN);
+    }
+
+    /** The provenance record of the built-in generator ({@link #BUILT_IN_PROVENANCE}): command, seed, commit. */
+    public static String builtInProvenance() throws IOException {
+        try (InputStream in = ExpressionEditor.class.getResourceAsStream(BUILT_IN_PROVENANCE)) {
+            if (in == null) {
+                throw missing(BUILT_IN_PROVENANCE);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Loads a generator from a classpath resource, or says that the jar was built without it. */
+    static ExpressionEditor fromResource(String resource) throws IOException {
+        try (InputStream in = ExpressionEditor.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw missing(resource);
+            }
+            try {
+                return load(in);
+            } catch (WeightFileException e) {
+                // the message names the temporary copy; say which resource it was
+                throw new WeightFileException("the jar's " + resource + " cannot be used: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Loads a generator from a stream holding any file {@link #load(Path)} reads: the bytes are copied to a
+     * temporary file, read as that file, and the file deleted.
+     */
+    public static ExpressionEditor load(InputStream in) throws IOException {
+        Path tmp = Files.createTempFile("sargan-generator", ".safetensors");
+        try {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return load(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static IllegalStateException missing(String resource) {
+        return new IllegalStateException("this jar was built without the built-in model (classpath resource "
+                + resource + " is absent); give a generator file instead, e.g. --checkpoint "
+                + "runs/demo/checkpoint.safetensors");
+    }
 
     /**
      * Loads a generator from any file the project reads, recognised by content: a SARGAN training checkpoint, a
@@ -100,6 +165,31 @@ public final class ExpressionEditor {
         return edit(new BufferedImage[] {image}, new Expression[] {target})[0];
     }
 
+    /**
+     * The image with the target expression at a strength from 0 (neutral) to 1 (the full target). The label fed to
+     * the generator is {@code (1 - s) * onehot(NEUTRAL) + s * onehot(target)}: an inference-time extension, not in
+     * the paper, which trains on one-hot labels only; in between, the edit is whatever the generator makes of a
+     * mixed label.
+     */
+    public BufferedImage edit(BufferedImage image, Expression target, float strength) {
+        return edit(new BufferedImage[] {image}, new Expression[] {target}, new float[] {strength})[0];
+    }
+
+    /** The label for {@code target} at {@code strength}, written into {@code c} at {@code offset}. */
+    static void label(float[] c, int offset, Expression target, float strength) {
+        if (!(strength >= 0f && strength <= 1f)) {
+            throw new IllegalArgumentException("strength " + strength + " for " + target.id()
+                    + " is outside [0, 1] (0 is neutral, 1 the full expression)");
+        }
+        // neutral at any strength is neutral's one-hot exactly ((1 - s) + s need not round to 1)
+        if (target == Expression.NEUTRAL) {
+            c[offset + target.ordinal()] = 1f;
+            return;
+        }
+        c[offset + Expression.NEUTRAL.ordinal()] += 1f - strength;
+        c[offset + target.ordinal()] += strength;
+    }
+
     /** All seven expressions of one image, in {@link Expression} order. */
     public Map<Expression, BufferedImage> editAll(BufferedImage image) {
         BufferedImage[] in = new BufferedImage[CLASSES];
@@ -114,17 +204,26 @@ public final class ExpressionEditor {
 
     /** One batch: images[i] to targets[i]. */
     public BufferedImage[] edit(BufferedImage[] images, Expression[] targets) {
-        if (images.length != targets.length || images.length == 0) {
-            throw new IllegalArgumentException("edit: " + images.length + " images and " + targets.length
-                    + " targets; expected the same positive number");
+        float[] full = new float[targets.length];
+        Arrays.fill(full, 1f);
+        return edit(images, targets, full);
+    }
+
+    /** One batch: images[i] to targets[i] at strengths[i] (see {@link #edit(BufferedImage, Expression, float)}). */
+    public BufferedImage[] edit(BufferedImage[] images, Expression[] targets, float[] strengths) {
+        if (images.length != targets.length || images.length != strengths.length || images.length == 0) {
+            throw new IllegalArgumentException("edit: " + images.length + " images, " + targets.length
+                    + " targets and " + strengths.length + " strengths; expected the same positive number");
+        }
+        float[] c = new float[images.length * CLASSES];
+        for (int i = 0; i < images.length; i++) {
+            label(c, i * CLASSES, targets[i], strengths[i]);
         }
         int plane = 3 * size * size;
         float[] x = new float[images.length * plane];
-        float[] c = new float[images.length * CLASSES];
         for (int i = 0; i < images.length; i++) {
             float[] p = Dataset.toPlanar(ImageFolder.squareResize(images[i], size));
             System.arraycopy(p, 0, x, i * plane, plane);
-            c[i * CLASSES + targets[i].ordinal()] = 1f;
         }
         float[] y;
         try (GradMode.Scope s = GradMode.noGrad()) {

@@ -12,12 +12,19 @@ import org.sargan.train.Trainer;
  * that the parser checks against, the code reads its defaults from, and {@code help} prints.
  */
 enum Command {
-    DEMO("demo", "render the built-in faces and train a small SARGAN on them (32 px, G conv_dim 32, D conv_dim 64, "
+    DEMO("demo", "the model first: translate held-out built-in faces with the built-in model to all 7 expressions "
+            + "in seconds; writes expressions.png and intensity.png (one face from strength 0 to 1). With --train: "
+            + "render the built-in faces and train a small SARGAN on them (32 px, G conv_dim 32, D conv_dim 64, "
             + "batch 8); writes samples.png, losses.png, losses.csv and checkpoint.safetensors",
-            opt("iters", "N", "3000", "training iterations"),
-            opt("lr", "X", "2e-4", "learning rate of both Adam optimisers"),
+            flag("train", "train a model instead of showing one (about 13 minutes on 2 cores with the defaults)"),
+            opt("checkpoint", "FILE", Command.BUILT_IN, "without --train: the generator to show, any file "
+                    + "translate reads"),
+            opt("identities", "N", "6", "without --train: held-out built-in identities, one row each"),
+            opt("intensity", "EXPRESSION", "happy", "without --train: the expression of the intensity strip"),
+            opt("iters", "N", "3000", "with --train: training iterations"),
+            opt("lr", "X", "2e-4", "with --train: learning rate of both Adam optimisers"),
             opt("out", "DIR", "runs/demo", "output folder"),
-            flag("overwrite", "replace a run already in --out")),
+            flag("overwrite", "with --train: replace a run already in --out")),
     TRAIN("train", "train SARGAN on an image folder (one folder per expression), or continue a run with --resume",
             opt("data", "DIR", null, "required: one folder per expression, named by KDEF code (AFS, ANS, DIS, HAS, "
                     + "NES, SAS, SUS) or plain name (afraid, angry, disgusted, happy, neutral, sad, surprised)"),
@@ -42,12 +49,15 @@ enum Command {
             opt("profile", "N", null, "instead of training: time N iterations after one warm-up and print, per step "
                     + "kind, where the time goes op by op (ms, share, GFLOP/s or GB/s); writes nothing"),
             flag("overwrite", "replace a run already in --out")),
-    TRANSLATE("translate", "change the expression of images with a trained generator; writes NAME_EXPRESSION.png",
-            opt("checkpoint", "FILE", null, "required: a training checkpoint, a file written by export, or the "
+    TRANSLATE("translate", "change the expression of images with a trained generator (the built-in model unless "
+            + "--checkpoint is given); writes NAME_EXPRESSION.png",
+            opt("checkpoint", "FILE", Command.BUILT_IN, "a training checkpoint, a file written by export, or the "
                     + "authors' generator (sargan_G.ckpt, zip or legacy torch.save)"),
             opt("input", "IMG|DIR", null, "required: an image, or a folder of images (subfolders are not read)"),
-            opt("to", "EXPRESSION|all", null, "required: afraid, angry, disgusted, happy, neutral, sad, surprised "
-                    + "(or a KDEF code), or all"),
+            opt("to", "EXPRESSION[:S]|all[:S]", null, "required: afraid, angry, disgusted, happy, neutral, sad, "
+                    + "surprised (or a KDEF code), or all; :S sets the strength from 0 (neutral) to 1 (full, the "
+                    + "default), e.g. happy:0.5, an inference-time extension not in the paper; writes "
+                    + "NAME_happy_0.5.png"),
             opt("out", "DIR", "runs/translated", "output folder")),
     EXPORT("export", "write the generator in the authors' state-dict layout: a PyTorch file their code loads "
             + "(.ckpt, .pt, .pth) or safetensors with the same keys; with --with-discriminator G and D for their "
@@ -58,15 +68,18 @@ enum Command {
                     + "--with-discriminator the folder that gets {N}-G.ckpt and {N}-D.ckpt"),
             flag("with-discriminator", "also write D (needs a training checkpoint), as their {N}-G.ckpt and "
                     + "{N}-D.ckpt"),
+            flag("half", "write G's weights as float16 (half the size; read back as float32, each weight rounded "
+                    + "to float16's 11 significant bits)"),
             flag("overwrite", "replace existing --out files")),
     DATA_SYNTH("data synth", "render the built-in faces into the folder layout train reads",
             opt("out", "DIR", null, "required: output folder"),
             opt("identities", "N", "100", "faces, each in all 7 expressions"),
             opt("size", "N", "128", "image side in pixels"),
             opt("seed", "N", "1", "seed of the first identity")),
-    EVAL("eval", "measure a trained generator: PSNR, SSIM and L1 against paired ground truth, expression accuracy, "
+    EVAL("eval", "measure a trained generator (the built-in model unless --checkpoint is given): PSNR, SSIM and L1 "
+            + "against paired ground truth, expression accuracy, "
             + "identity kept, a Frechet distance, out-of-style faces; writes report.html, metrics.json and metrics.md",
-            opt("checkpoint", "FILE", null, "required: any generator file translate reads"),
+            opt("checkpoint", "FILE", Command.BUILT_IN, "any generator file translate reads"),
             opt("data", "DIR", null, "an image folder to evaluate on instead of held-out built-in identities (files "
                     + "named alike across class folders are paired)"),
             opt("ood", "DIR", null, "a folder of other faces, shown as a grid in the report"),
@@ -108,6 +121,10 @@ enum Command {
             opt("classifier", "FILE", null, "the judges from classifier train (default: train them once for all "
                     + "runs)"),
             opt("out", "DIR", "runs/ablation", "output folder")),
+    SERVE("serve", "a local web page: upload a face, see all 7 expressions and dial the strength",
+            opt("checkpoint", "FILE", Command.BUILT_IN, "any generator file translate reads"),
+            opt("port", "N", "8080", "TCP port (0 picks a free one)"),
+            opt("host", "ADDRESS", "127.0.0.1", "address to listen on; only this machine can reach 127.0.0.1")),
     INFO("info", "the backend, threads, SIMD and CUDA status; with --model, every layer of G and D",
             opt("model", "sargan|usgan|stargan", null, "summarise this model instead"),
             opt("size", "N", "128", "image side of the summarised model"),
@@ -122,6 +139,9 @@ enum Command {
             return arg == null;
         }
     }
+
+    /** The default of --checkpoint where a command falls back to the generator in the jar. */
+    static final String BUILT_IN = "the built-in model";
 
     /** Columns of the help text. */
     private static final int WIDTH = 110;
@@ -197,7 +217,9 @@ enum Command {
             } else if (o.help.startsWith("required")) {
                 parts.add("--" + o.name + " " + o.arg);
             } else {
-                parts.add("[--" + o.name + " " + (o.fallback != null ? o.fallback : o.arg) + "]");
+                // a default in words (the built-in model) reads better in the help than in the usage line
+                boolean literal = o.fallback != null && !o.fallback.contains(" ");
+                parts.add("[--" + o.name + " " + (literal ? o.fallback : o.arg) + "]");
             }
         }
         return wrap("sargan " + name + " ", parts, "        ");

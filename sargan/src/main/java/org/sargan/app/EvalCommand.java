@@ -20,16 +20,17 @@ final class EvalCommand {
     }
 
     static void eval(Options opts, PrintStream out) throws IOException {
-        Path ck = Path.of(opts.required("checkpoint"));
+        Path ck = opts.has("checkpoint") ? Path.of(opts.string("checkpoint")) : null;
         Path dir = Path.of(opts.string("out"));
         Evaluation.Options o = new Evaluation.Options(opts.has("data") ? Path.of(opts.string("data")) : null,
                 opts.has("ood") ? Path.of(opts.string("ood")) : null,
                 opts.integer("identities", 2, 100_000),
                 opts.integer("style-identities", 0, 100_000));
-        ExpressionEditor editor = ExpressionEditor.load(ck);
+        ExpressionEditor editor = TranslateCommand.editor(ck);
         Judges judges = judges(opts, editor.size(), dir, out);
         Map<String, String> about = new LinkedHashMap<>();
-        about.put("checkpoint", ck + describe(ck));
+        about.put("checkpoint", ck == null ? Command.BUILT_IN + " (" + ExpressionEditor.BUILT_IN + ")"
+                : ck + describe(ck));
         about.put("image size", editor.size() + " px");
         if (o.data() != null || o.ood() != null) {
             about.put("caution", "the expression classifier and identity embedding learnt built-in faces only; on "

@@ -14,6 +14,7 @@ import org.sargan.model.Discriminator;
 import org.sargan.model.Generator;
 import org.sargan.model.ReferenceLayout;
 import org.sargan.core.Tensor;
+import org.sargan.nn.DType;
 import org.sargan.nn.SafeTensors;
 import org.sargan.nn.WeightFile;
 import org.sargan.nn.WeightFileException;
@@ -33,6 +34,8 @@ final class ExportCommand {
     static final Pattern REFERENCE_NAME = Pattern.compile("(\\d+)-G\\.(ckpt|pt|pth)");
     /** Seed of the unused hourglass that their generator registers and a file for their loader must hold. */
     private static final long UNUSED_SEED = 0;
+    /** Largest finite float16. */
+    private static final float HALF_MAX = 65504f;
 
     private ExportCommand() {
     }
@@ -69,6 +72,10 @@ final class ExportCommand {
     static void export(Options opts, PrintStream out) throws IOException {
         Path source = Path.of(opts.required("checkpoint"));
         boolean withD = opts.flag("with-discriminator");
+        if (withD && opts.flag("half")) {
+            throw new UsageException("--half writes the generator alone; --with-discriminator writes files for "
+                    + "training, which stay float32");
+        }
         Path target = withD ? ExportGuard.folder(opts) : ExportGuard.target(opts);
         Source s = read(source);
         Generator g;
@@ -103,6 +110,7 @@ final class ExportCommand {
                     ds.tensors().size(), s.iteration(), s.iteration(), target);
             return;
         }
+        Map<String, DType> dtypes = opts.flag("half") ? half(gs, source) : gs.dtypes();
         String name = target.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".safetensors")) {
             Map<String, String> md = new LinkedHashMap<>();
@@ -113,11 +121,34 @@ final class ExportCommand {
                 md.put("size", Integer.toString(s.size()));
             }
             md.put("iteration", Integer.toString(s.iteration()));
-            SafeTensors.write(target, gs.tensors(), md, gs.dtypes());
+            SafeTensors.write(target, gs.tensors(), md, dtypes);
         } else {
-            TorchFile.write(target, gs.tensors(), gs.dtypes());
+            TorchFile.write(target, gs.tensors(), dtypes);
         }
-        out.printf("wrote the generator (%s, %d tensors in the authors' layout, iteration %d) to %s%n",
-                g.variant().id(), gs.tensors().size(), s.iteration(), target);
+        out.printf("wrote the generator (%s, %d tensors in the authors' layout, iteration %d%s) to %s%n",
+                g.variant().id(), gs.tensors().size(), s.iteration(), opts.flag("half") ? ", float16" : "", target);
+    }
+
+    /**
+     * The element types of {@code --half}: every float32 tensor as float16 (rounded to nearest even; the engine
+     * widens it back exactly on reading), other types as they are. A weight beyond float16's range is refused, as
+     * it would become infinite.
+     */
+    private static Map<String, DType> half(ReferenceLayout.State gs, Path source) throws WeightFileException {
+        Map<String, DType> types = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : gs.tensors().entrySet()) {
+            DType t = gs.dtypes().getOrDefault(e.getKey(), DType.F32);
+            if (t == DType.F32) {
+                for (float v : e.getValue().toArray()) {
+                    if (Math.abs(v) > HALF_MAX) {
+                        throw new WeightFileException(source + ": " + e.getKey() + " holds " + v + ", beyond "
+                                + "float16's range of +-" + HALF_MAX + "; export without --half");
+                    }
+                }
+                t = DType.F16;
+            }
+            types.put(e.getKey(), t);
+        }
+        return types;
     }
 }

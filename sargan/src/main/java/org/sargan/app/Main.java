@@ -63,7 +63,7 @@ public final class Main {
     private static int dispatch(Command c, Options o, PrintStream out) throws IOException {
         switch (c) {
             case DEMO -> {
-                return TrainCommand.demo(o, out);
+                return o.flag("train") ? TrainCommand.demo(o, out) : ModelDemo.run(o, out);
             }
             case TRAIN -> {
                 return TrainCommand.train(o, out);
@@ -74,6 +74,9 @@ public final class Main {
             case EVAL -> EvalCommand.eval(o, out);
             case CLASSIFIER_TRAIN -> ClassifierCommand.train(o, out);
             case EXPERIMENT_ABLATION -> ExperimentCommand.ablation(o, out);
+            case SERVE -> {
+                return ServeCommand.serve(o, out);
+            }
             case INFO -> Info.run(o, out);
             case ENGINE_DEMO -> EngineDemo.run(o, out);
             default -> throw new IllegalStateException("no handler for " + c.name);

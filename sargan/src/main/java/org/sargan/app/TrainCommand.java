@@ -34,6 +34,11 @@ final class TrainCommand {
     }
 
     static int demo(Options opts, PrintStream out) throws IOException {
+        for (String showOnly : new String[] {"checkpoint", "identities", "intensity"}) {
+            if (opts.has(showOnly)) {
+                throw new UsageException("--" + showOnly + " is an option of the demo without --train");
+            }
+        }
         int iters = opts.integer("iters", 1, 10_000_000);
         Path dir = Path.of(opts.string("out"));
         TrainConfig cfg = TrainConfig.builder().size(DEMO_SIZE).batch(8).iterations(iters).convDim(DEMO_CONV_DIM)

@@ -27,12 +27,13 @@ final class TranslateCommand {
     }
 
     static void translate(Options opts, PrintStream out) throws IOException {
-        String to = opts.required("to");
-        List<Expression> targets = to.equalsIgnoreCase("all") ? List.of(Expression.values())
-                : List.of(opts.parsed("to", Expression::parse));
+        opts.required("to");
+        List<Target> targets = opts.parsed("to", Target::parseAll);
         Path input = Path.of(opts.required("input"));
-        Path checkpoint = Path.of(opts.required("checkpoint"));
-        IoErrors.requireFile(checkpoint, "--checkpoint");
+        Path checkpoint = opts.has("checkpoint") ? Path.of(opts.string("checkpoint")) : null;
+        if (checkpoint != null) {
+            IoErrors.requireFile(checkpoint, "--checkpoint");
+        }
         Path dir = Path.of(opts.string("out"));
         List<Path> files = new ArrayList<>();
         int subfolders = 0;
@@ -51,11 +52,11 @@ final class TranslateCommand {
         } else {
             throw new IOException("--input " + input + ": no such file or folder");
         }
-        ExpressionEditor editor = ExpressionEditor.load(checkpoint);
+        ExpressionEditor editor = editor(checkpoint);
         Map<Path, String> names = OutputNames.of(files);
         // (image, target) pairs go through the generator in batches of up to BATCH
         List<BufferedImage> batchImages = new ArrayList<>();
-        List<Expression> batchTargets = new ArrayList<>();
+        List<Target> batchTargets = new ArrayList<>();
         List<Path> batchNames = new ArrayList<>();
         int written = 0;
         int images = 0;
@@ -69,10 +70,10 @@ final class TranslateCommand {
                 continue;
             }
             images++;
-            for (Expression t : targets) {
+            for (Target t : targets) {
                 batchImages.add(img);
                 batchTargets.add(t);
-                batchNames.add(dir.resolve(names.get(f) + "_" + t.id() + ".png"));
+                batchNames.add(dir.resolve(names.get(f) + "_" + t.fileSuffix() + ".png"));
                 if (batchImages.size() == BATCH) {
                     written += flush(editor, batchImages, batchTargets, batchNames);
                 }
@@ -91,12 +92,55 @@ final class TranslateCommand {
                 notes);
     }
 
-    private static int flush(ExpressionEditor editor, List<BufferedImage> images, List<Expression> targets,
+    /** The editor of {@code checkpoint}, or the built-in model when it is null. */
+    static ExpressionEditor editor(Path checkpoint) throws IOException {
+        return checkpoint == null ? ExpressionEditor.builtIn() : ExpressionEditor.load(checkpoint);
+    }
+
+    /** One {@code --to} target: an expression at a strength in [0, 1] (1 unless written as happy:0.5). */
+    record Target(Expression expression, float strength, boolean strengthGiven) {
+        /** {@code all}, {@code all:S}, {@code EXPRESSION} or {@code EXPRESSION:S}. */
+        static List<Target> parseAll(String text) {
+            int colon = text.indexOf(':');
+            String name = colon < 0 ? text : text.substring(0, colon);
+            float s = colon < 0 ? 1f : strength(text.substring(colon + 1));
+            List<Expression> es = name.equalsIgnoreCase("all") ? List.of(Expression.values())
+                    : List.of(Expression.parse(name));
+            return es.stream().map(e -> new Target(e, s, colon >= 0)).toList();
+        }
+
+        private static float strength(String v) {
+            float s;
+            try {
+                s = Float.parseFloat(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("strength '" + v + "' is not a number; expected 0 to 1, as in "
+                        + "happy:0.5");
+            }
+            if (!(s >= 0f && s <= 1f)) {
+                throw new IllegalArgumentException("strength " + v + " is outside 0 to 1 (0 is neutral, 1 the full "
+                        + "expression), as in happy:0.5");
+            }
+            return s;
+        }
+
+        /** happy, or happy_0.5 when a strength was written. */
+        String fileSuffix() {
+            return expression.id() + (strengthGiven ? "_" + strength : "");
+        }
+    }
+
+    private static int flush(ExpressionEditor editor, List<BufferedImage> images, List<Target> targets,
             List<Path> names) throws IOException {
         if (images.isEmpty()) {
             return 0;
         }
-        BufferedImage[] res = editor.edit(images.toArray(new BufferedImage[0]), targets.toArray(new Expression[0]));
+        float[] strengths = new float[targets.size()];
+        for (int i = 0; i < strengths.length; i++) {
+            strengths[i] = targets.get(i).strength();
+        }
+        BufferedImage[] res = editor.edit(images.toArray(new BufferedImage[0]),
+                targets.stream().map(Target::expression).toArray(Expression[]::new), strengths);
         for (int i = 0; i < res.length; i++) {
             Pictures.writePng(res[i], names.get(i));
         }

@@ -28,10 +28,12 @@ class ReadmeExampleTest {
         // --- README example ---
         ExpressionEditor editor = ExpressionEditor.load(dir.resolve("checkpoint.safetensors"));
         BufferedImage happy = editor.edit(face, Expression.HAPPY);
-        Map<Expression, BufferedImage> all = editor.editAll(face);
+        Map<Expression, BufferedImage> all = editor.editAll(face);   // all seven expressions
+        BufferedImage halfSmile = editor.edit(face, Expression.HAPPY, 0.5f);   // strength 0 (neutral) to 1
         // --- end ---
 
         assertEquals(32, happy.getWidth());
         assertEquals(7, all.size());
+        assertEquals(32, halfSmile.getWidth());
     }
 }

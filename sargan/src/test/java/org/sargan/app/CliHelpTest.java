@@ -98,7 +98,7 @@ class CliHelpTest {
                 List.of("frobnicate"),
                 List.of("data"),
                 List.of("data", "synth"),
-                List.of("demo", "--iters", "0"),
+                List.of("demo", "--train", "--iters", "0"),
                 List.of("train", "--data", d, "--variant", "bigan"),
                 List.of("train", "--data", d, "--lr-schedule", "cosine"),
                 List.of("train", "--data", d, "--batch", "1"),
@@ -106,7 +106,7 @@ class CliHelpTest {
                 List.of("train", "--data", d, "--classes", "foo"),
                 List.of("train", "--data"),
                 List.of("translate", "--checkpoint", missing.toString(), "--input", d, "--to", "smug"),
-                List.of("translate", "--input", d, "--to", "happy"),
+                List.of("translate", "--to", "happy"),
                 List.of("export", "--checkpoint", missing.toString()),
                 List.of("info", "--model", "bigan"),
                 List.of("engine-demo", "--steps", "-1"));

@@ -86,8 +86,8 @@ class EvalCommandTest {
 
     @Test
     void mistakesAreOneLineEach(@TempDir Path dir) throws Exception {
-        assertEquals(2, run("eval"));
-        assertTrue(errText().contains("missing --checkpoint"), errText());
+        assertEquals(2, run("eval", "--identities", "1"));
+        assertTrue(errText().contains("--identities is 1, expected 2 to"), errText());
         assertEquals(2, run("classifier"));
         assertTrue(errText().contains("usage: sargan classifier train"), errText());
         assertEquals(2, run("experiment", "ablation", "--identities", "ten"));

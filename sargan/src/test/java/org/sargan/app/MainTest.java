@@ -33,7 +33,8 @@ class MainTest {
 
     @Test
     void demoTrainsOnBuiltInFacesAndWritesPictures(@TempDir Path dir) throws Exception {
-        assertEquals(0, run("demo", "--iters", "2", "--out", dir.toString()), err.toString(StandardCharsets.UTF_8));
+        assertEquals(0, run("demo", "--train", "--iters", "2", "--out", dir.toString()),
+                err.toString(StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("it 2/2"), text);
         assertTrue(ImageIO.read(dir.resolve("samples.png").toFile()).getWidth() > 100);
@@ -57,7 +58,7 @@ class MainTest {
     @Test
     void mistakesAreOneLineWithNonZeroExit() {
         assertEquals(2, run("frobnicate"));
-        assertEquals(2, run("demo", "--iters", "many"));
+        assertEquals(2, run("demo", "--train", "--iters", "many"));
         assertEquals(2, run("demo", "--itres", "3"));
         String[] lines = err.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertEquals(3, lines.length, String.join("\n", lines));

@@ -43,7 +43,7 @@ class RunProtectionTest {
         assertArrayEquals(ck, Files.readAllBytes(run.resolve("checkpoint.safetensors")), "checkpoint untouched");
         assertEquals(csv, Files.readAllLines(run.resolve("losses.csv")), "losses.csv untouched");
 
-        assertEquals(2, cli.run("demo", "--iters", "1", "--out", run.toString()));
+        assertEquals(2, cli.run("demo", "--train", "--iters", "1", "--out", run.toString()));
         assertTrue(cli.err().contains("already holds a run"), cli.err());
 
         assertEquals(0, cli.train(data, run, 1, "--overwrite"), cli.err());

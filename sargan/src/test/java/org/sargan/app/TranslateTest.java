@@ -3,6 +3,7 @@ package org.sargan.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sargan.api.ExpressionEditor;
+import org.sargan.api.TinyModel;
 
 /** translate: distinct output names, a true count, and a word about what it did not read. */
 class TranslateTest {
@@ -62,5 +65,42 @@ class TranslateTest {
         Path out = dir.resolve("file").resolve("run");
         assertEquals(1, cli.train(data, out, 1));
         assertEquals("sargan: cannot create the output folder " + out + ": not a directory", cli.err());
+    }
+
+    @Test
+    void aStrengthAfterTheExpressionIsAppliedAndNamedAndABadOneIsRefused(@TempDir Path dir) throws Exception {
+        Path model = TinyModel.write(dir.resolve("g.safetensors"), 5);
+        Path in = dir.resolve("face.png");
+        ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB), "png", in.toFile());
+        Path out = dir.resolve("out");
+        assertEquals(0, cli.run("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--to",
+                "happy:0.5", "--out", out.toString()), cli.err());
+        try (Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of("face_happy_0.5.png"), s.map(p -> p.getFileName().toString()).toList());
+        }
+        assertEquals(0, cli.run("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--to",
+                "all:0.25", "--out", out.toString()), cli.err());
+        assertTrue(cli.out().contains("wrote 7 images (1 inputs x 7 expressions)"), cli.out());
+        assertEquals(2, cli.run("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--to",
+                "happy:1.5"));
+        assertEquals("sargan: --to: strength 1.5 is outside 0 to 1 (0 is neutral, 1 the full expression), as in "
+                + "happy:0.5", cli.err());
+        assertEquals(2, cli.run("translate", "--checkpoint", model.toString(), "--input", in.toString(), "--to",
+                "happy:lots"));
+        assertTrue(cli.err().contains("strength 'lots' is not a number"), cli.err());
+    }
+
+    @Test
+    void withoutACheckpointTheBuiltInModelIsUsed(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("face.png");
+        ImageIO.write(new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB), "png", in.toFile());
+        int rc = cli.run("translate", "--input", in.toString(), "--to", "sad", "--out", dir.resolve("o").toString());
+        if (ExpressionEditor.class.getResource(ExpressionEditor.BUILT_IN) == null) {
+            assertEquals(1, rc);
+            assertTrue(cli.err().startsWith("sargan: this jar was built without the built-in model"), cli.err());
+        } else {
+            assertEquals(0, rc, cli.err());
+            assertTrue(Files.exists(dir.resolve("o").resolve("face_sad.png")));
+        }
     }
 }

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Image reading with limits checked from the header, reasons for unreadable files, area-average downscaling. */
-class ImagesTest {
+public class ImagesTest {
     /**
      * A 9 KB BMP whose header claims 9175104x48 pixels: 8-bit run-length encoded (which the JDK's own size check
      * for uncompressed data does not cover), 440 MB to decode before the first pixel is read.
      */
-    static byte[] bmpBomb() {
+    public static byte[] bmpBomb() {
         ByteBuffer b = ByteBuffer.allocate(9 * 1024).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'B').put((byte) 'M').putInt(b.capacity()).putInt(0).putInt(54 + 1024);
         b.putInt(40).putInt(9_175_104).putInt(48).putShort((short) 1).putShort((short) 8).putInt(1).putInt(0)
