@@ -22,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.sargan.api.TinyModel;
+import org.sargan.api.ExpressionEditor;
 import org.sargan.data.Expression;
 import org.sargan.data.SyntheticFaces;
 
@@ -64,7 +65,10 @@ class BrowserTest {
                         "--window-size=1300,800");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .usingAnyFreePort().build();
-        try (EditorServer server = new EditorServer(TinyModel.editor(8),
+        // the built-in model where the jar has one (the screenshot then shows real edits), else the tiny one
+        ExpressionEditor editor = ExpressionEditor.class.getResource(ExpressionEditor.BUILT_IN) != null
+                ? ExpressionEditor.builtIn() : TinyModel.editor(8);
+        try (EditorServer server = new EditorServer(editor,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), EditorServer.Limits.defaults())) {
             ChromeDriver browser = new ChromeDriver(service, options);
             try {
@@ -81,7 +85,7 @@ class BrowserTest {
                 waitFor("the result line", () -> message.getText().contains("7 expressions"));
                 for (WebElement img : browser.findElements(By.cssSelector("#faces img.result"))) {
                     Object width = browser.executeScript("return arguments[0].naturalWidth", img);
-                    assertEquals((long) TinyModel.SIZE, width, "each result decodes at the model's size");
+                    assertEquals((long) editor.size(), width, "each result decodes at the model's size");
                 }
                 browser.executeScript("const s = document.getElementById('strength'); s.value = 0.5; "
                         + "s.dispatchEvent(new Event('input')); s.dispatchEvent(new Event('change'));");
