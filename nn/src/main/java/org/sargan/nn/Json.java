@@ -9,7 +9,7 @@ import java.util.Map;
  * The small part of JSON that safetensors headers use: objects, arrays, strings, numbers, booleans, null.
  * Parsed into Map, List, String, Double/Long, Boolean and null.
  */
-final class Json {
+public final class Json {
     /** Deepest nesting of objects and arrays accepted (a safetensors header needs 3): deeper input is refused before
      * the recursive parser could overflow its stack. */
     static final int MAX_DEPTH = 64;
@@ -184,8 +184,11 @@ final class Json {
         }
     }
 
-    /** JSON text of a string, quoted and escaped. */
-    static String quote(String v) {
+    /**
+     * JSON text of a string, quoted and escaped; {@code <}, {@code >} and {@code &} are escaped too, so the text is
+     * also safe inside an HTML page.
+     */
+    public static String quote(String v) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             switch (c) {
@@ -195,7 +198,7 @@ final class Json {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

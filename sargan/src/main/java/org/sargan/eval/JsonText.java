@@ -2,6 +2,7 @@ package org.sargan.eval;
 
 import java.util.List;
 import java.util.Map;
+import org.sargan.nn.Json;
 
 /** Writes maps, lists, strings, numbers, booleans and int[][] / double[] as JSON; NaN and infinities become null. */
 final class JsonText {
@@ -22,7 +23,7 @@ final class JsonText {
             b.append("{");
             int i = 0;
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                b.append(i++ == 0 ? "\n" : ",\n").append(in).append(quote(e.getKey().toString())).append(": ");
+                b.append(i++ == 0 ? "\n" : ",\n").append(in).append(Json.quote(e.getKey().toString())).append(": ");
                 write(e.getValue(), b, in);
             }
             b.append(m.isEmpty() ? "}" : "\n" + indent + "}");
@@ -51,26 +52,7 @@ final class JsonText {
         } else if (v instanceof Number || v instanceof Boolean) {
             b.append(v);
         } else {
-            b.append(quote(v.toString()));
+            b.append(Json.quote(v.toString()));
         }
-    }
-
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -23,6 +23,7 @@ import javax.imageio.ImageIO;
 import org.sargan.api.ExpressionEditor;
 import org.sargan.data.Expression;
 import org.sargan.data.Images;
+import org.sargan.nn.Json;
 
 /**
  * {@code sargan serve}: a local web page on the JDK's built-in HTTP server. {@code GET /} is the page (upload a
@@ -226,27 +227,9 @@ public final class EditorServer implements AutoCloseable {
     }
 
     private static byte[] error(String message) {
-        return ("{\"error\":" + quote(message) + "}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"error\":" + Json.quote(message) + "}").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A JSON string literal. */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
