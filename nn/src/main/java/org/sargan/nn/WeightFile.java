@@ -32,6 +32,23 @@ public record WeightFile(Format format, Map<String, Tensor> tensors, Map<String,
 
     /** Reads a file of either kind; every problem is one {@link IOException} naming the file. */
     public static WeightFile read(Path file) throws IOException {
+        if (formatOf(file) == Format.TORCH) {
+            return new WeightFile(Format.TORCH, TorchFile.read(file), Map.of());
+        }
+        SafeTensors st = SafeTensors.read(file);
+        return new WeightFile(Format.SAFETENSORS, st.tensors(), st.metadata());
+    }
+
+    /**
+     * The metadata alone, without reading a single tensor (a safetensors header; PyTorch files have none): for
+     * telling what a file holds before loading it once.
+     */
+    public static Map<String, String> metadata(Path file) throws IOException {
+        return formatOf(file) == Format.TORCH ? Map.of() : SafeTensors.readMetadata(file);
+    }
+
+    /** The format, from the first bytes. */
+    private static Format formatOf(Path file) throws IOException {
         if (Files.isDirectory(file)) {
             throw new WeightFileException(file + " is a directory, not a weight file");
         }
@@ -45,12 +62,11 @@ public record WeightFile(Format format, Map<String, Tensor> tensors, Map<String,
         }
         ByteBuffer start = ByteBuffer.wrap(head, 0, n);
         if (TorchFile.looksLikeTorch(start)) {
-            return new WeightFile(Format.TORCH, TorchFile.read(file), Map.of());
+            return Format.TORCH;
         }
         // safetensors: an 8-byte length, then the JSON header
         if (n >= 9 && head[8] == '{') {
-            SafeTensors st = SafeTensors.read(file);
-            return new WeightFile(Format.SAFETENSORS, st.tensors(), st.metadata());
+            return Format.SAFETENSORS;
         }
         throw new WeightFileException(file + " is neither a safetensors file nor a PyTorch (torch.save) file");
     }

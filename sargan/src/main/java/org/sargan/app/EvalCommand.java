@@ -9,7 +9,7 @@ import java.util.Map;
 import org.sargan.api.ExpressionEditor;
 import org.sargan.eval.Evaluation;
 import org.sargan.eval.Judges;
-import org.sargan.nn.SafeTensors;
+import org.sargan.nn.WeightFile;
 
 /**
  * {@code sargan eval --checkpoint F}: a trained model measured against paired ground truth, an expression
@@ -61,7 +61,7 @@ final class EvalCommand {
     /** The model as the file's metadata describes it; empty when the metadata says nothing we know. */
     private static String describe(Path ck) {
         try {
-            Map<String, String> md = SafeTensors.read(ck).metadata();
+            Map<String, String> md = WeightFile.metadata(ck);
             if (md.get("variant") == null) {
                 return "";
             }

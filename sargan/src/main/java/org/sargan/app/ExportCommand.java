@@ -45,12 +45,13 @@ final class ExportCommand {
     }
 
     static Source read(Path file) throws IOException {
-        WeightFile wf = WeightFile.read(file);
-        Map<String, String> md = wf.metadata();
-        if ("sargan-checkpoint-1".equals(md.get("format"))) {
+        // the metadata first, so that the file is read once, by the reader of its kind
+        if ("sargan-checkpoint-1".equals(WeightFile.metadata(file).get("format"))) {
             Checkpoint.Loaded ck = Checkpoint.load(file);
             return new Source(ck.g(), ck.d(), ck.iteration(), ck.config().size());
         }
+        WeightFile wf = WeightFile.read(file);
+        Map<String, String> md = wf.metadata();
         Matcher m = REFERENCE_NAME.matcher(file.getFileName().toString());
         int iteration = md.containsKey("iteration") ? parse(md.get("iteration"), file)
                 : m.matches() ? parse(m.group(1), file) : 0;

@@ -33,8 +33,7 @@ final class ReferenceResume {
 
     /** True unless the file is one of our training checkpoints (which resume exactly). */
     static boolean isForeign(Path file) throws IOException {
-        WeightFile wf = WeightFile.read(file);
-        return !"sargan-checkpoint-1".equals(wf.metadata().get("format"));
+        return !"sargan-checkpoint-1".equals(WeightFile.metadata(file).get("format"));
     }
 
     static Start read(Path gFile, Options opts) throws IOException {
