@@ -21,6 +21,11 @@ final class CpuConvolutions {
     }
 
     static float[] forward(float[] x, float[] wt, ConvGeometry g) {
+        return SmallImageConvolutions.applies(g) ? SmallImageConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
+    }
+
+    /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
+    static float[] forwardPerImage(float[] x, float[] wt, ConvGeometry g) {
         float[] y = new float[g.n() * g.cout() * g.outPixels()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
@@ -77,6 +82,11 @@ final class CpuConvolutions {
     }
 
     static float[] inputGrad(float[] gy, float[] wt, ConvGeometry g) {
+        return SmallImageConvolutions.applies(g) ? SmallImageConvolutions.inputGrad(gy, wt, g)
+                : inputGradPerImage(gy, wt, g);
+    }
+
+    static float[] inputGradPerImage(float[] gy, float[] wt, ConvGeometry g) {
         // the transposed convolution has cin output channels: with few of them (an image's 3 or 10) its GEMM is too
         // thin, and the dcols + col2im route is faster
         if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise() && g.cin() >= 16) {
@@ -118,10 +128,15 @@ final class CpuConvolutions {
             }
         }
         ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
-        return forward(gy, flipped, t);
+        return forwardPerImage(gy, flipped, t);
     }
 
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        return SmallImageConvolutions.applies(g) ? SmallImageConvolutions.weightGrad(x, gy, g)
+                : weightGradPerImage(x, gy, g);
+    }
+
+    static float[] weightGradPerImage(float[] x, float[] gy, ConvGeometry g) {
         float[] dw = new float[g.cout() * g.patch()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();

@@ -118,4 +118,39 @@ class ConvReferenceTest {
         assertClose(direct(x, w, n, ci, h, wd, co, k, k, s, p, ho, wo),
                 Convolutions.conv2dRaw(Tensor.of(x, n, ci, h, wd), Tensor.of(w, co, ci, k, k), spec).toArray(), "forward");
     }
+
+    /**
+     * Both routes of every product on odd shapes: the batched one for tiny outputs (SmallImageConvolutions) and the
+     * per-image one, each against the direct loops (forward) and against each other (both gradients, whose
+     * per-image route the test above checks against the adjoint).
+     */
+    @ParameterizedTest(name = "both routes n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
+    @CsvSource({"3, 5, 4, 4, 7, 4, 2, 1", "2, 17, 2, 2, 9, 3, 1, 1", "5, 3, 3, 5, 2, 2, 1, 0", "2, 33, 8, 8, 40, 4, 2, 1",
+        "4, 6, 2, 2, 3, 2, 1, 0", "3, 2, 9, 7, 5, 3, 3, 1"})
+    void batchedAndPerImageRoutesAgree(int n, int ci, int h, int wd, int co, int k, int s, int p) {
+        Random r = new Random(n * 7919L + ci * 31 + h);
+        ConvSpec spec = new ConvSpec(s, p);
+        int ho = spec.outSize(h, k);
+        int wo = spec.outSize(wd, k);
+        org.sargan.core.ConvGeometry g = new org.sargan.core.ConvGeometry(n, ci, h, wd, co, k, k, s, p, ho, wo);
+        assertTrue(SmallImageConvolutions.applies(g), "shape meant for the batched route");
+        float[] x = random(r, n * ci * h * wd);
+        float[] w = random(r, co * ci * k * k);
+        float[] gy = random(r, n * co * ho * wo);
+        double[] ref = direct(x, w, n, ci, h, wd, co, k, k, s, p, ho, wo);
+        assertClose(ref, SmallImageConvolutions.forward(x, w, g), "batched forward");
+        assertClose(ref, CpuConvolutions.forwardPerImage(x, w, g), "per-image forward");
+        assertClose(toDouble(CpuConvolutions.inputGradPerImage(gy, w, g)), SmallImageConvolutions.inputGrad(gy, w, g),
+                "input gradient");
+        assertClose(toDouble(CpuConvolutions.weightGradPerImage(x, gy, g)), SmallImageConvolutions.weightGrad(x, gy, g),
+                "weight gradient");
+    }
+
+    private static double[] toDouble(float[] a) {
+        double[] d = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i];
+        }
+        return d;
+    }
 }

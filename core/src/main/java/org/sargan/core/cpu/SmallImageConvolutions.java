@@ -1,0 +1,143 @@
+package org.sargan.core.cpu;
+
+import org.sargan.core.ConvGeometry;
+
+/**
+ * Convolutions whose output images are tiny (the discriminator's last layers: 4x4, 2x2 and 1x1 outputs with 512 to
+ * 2048 channels). Done one image at a time, as in {@link CpuConvolutions}, their products are needle-thin: a
+ * 1024-channel 2x2 output is a GEMM with 4 columns (padded to a 32-wide panel), and its weight gradient a chain of
+ * 4 multiply-adds per weight, so those layers ran at 12-25 GFLOP/s. Here the whole batch goes through one product,
+ * with the batch's output pixels as the GEMM's rows:
+ * <pre>
+ *   colsT = im2col of every image, transposed   (N*Ho*Wo, patch)   row j = (image, output pixel)
+ *   yT    = colsT * W^T                         (N*Ho*Wo, Cout)     forward
+ *   dW    = dyT^T * colsT                       (Cout, patch)       weight gradient, the batch summed inside
+ *   dcolsT = dyT * W                            (N*Ho*Wo, patch)    input gradient, then col2im
+ * </pre>
+ * The weight matrix is never packed as A: it is the B operand, read once in panels that stay in cache, where
+ * packing 32 MiB of weights as A cost more than the multiply. Row j's sums run over the same k order as any other
+ * row, and the split over threads is by columns only, so results do not depend on the thread count.
+ */
+final class SmallImageConvolutions {
+    /** Output pixels per image below which the batched products win (measured: 4x4 and 2x2 outputs, 2-10x). */
+    static final int MAX_OUT_PIXELS = 64;
+
+    private SmallImageConvolutions() {
+    }
+
+    static boolean applies(ConvGeometry g) {
+        return g.outPixels() < MAX_OUT_PIXELS && g.n() > 1;
+    }
+
+    static float[] forward(float[] x, float[] wt, ConvGeometry g) {
+        int rows = g.n() * g.outPixels();
+        int patch = g.patch();
+        int cout = g.cout();
+        float[] colsT = im2colTransposed(x, g);
+        float[] yT = new float[rows * cout];
+        // B(k = tap, j = channel) = W[channel][tap]: a strided B, packed panel by panel
+        Gemm.sgemm(rows, cout, patch, colsT, 0, patch, 1, wt, 0, 1, patch, yT, 0, cout, false);
+        float[] y = new float[g.n() * cout * g.outPixels()];
+        int pix = g.outPixels();
+        for (int img = 0; img < g.n(); img++) {
+            for (int p = 0; p < pix; p++) {
+                int src = (img * pix + p) * cout;
+                for (int co = 0; co < cout; co++) {
+                    y[(img * cout + co) * pix + p] = yT[src + co];
+                }
+            }
+        }
+        return y;
+    }
+
+    static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        int rows = g.n() * g.outPixels();
+        int patch = g.patch();
+        float[] colsT = im2colTransposed(x, g);
+        float[] dyT = transposedGradient(gy, g);
+        float[] dw = new float[g.cout() * patch];
+        // A(i = channel, k = row) = dyT[row][channel]
+        Gemm.sgemm(g.cout(), patch, rows, dyT, 0, 1, g.cout(), colsT, 0, patch, 1, dw, 0, patch, false);
+        return dw;
+    }
+
+    static float[] inputGrad(float[] gy, float[] wt, ConvGeometry g) {
+        int rows = g.n() * g.outPixels();
+        int patch = g.patch();
+        float[] dyT = transposedGradient(gy, g);
+        float[] dcolsT = new float[rows * patch];
+        Gemm.sgemm(rows, patch, g.cout(), dyT, 0, g.cout(), 1, wt, 0, patch, 1, dcolsT, 0, patch, false);
+        return col2imTransposed(dcolsT, g);
+    }
+
+    /** Row (image, oy, ox) holds that output pixel's receptive field, tap (ci, ky, kx) at column ci*kh*kw+ky*kw+kx. */
+    static float[] im2colTransposed(float[] x, ConvGeometry g) {
+        int patch = g.patch();
+        int pix = g.outPixels();
+        float[] colsT = new float[g.n() * pix * patch];
+        Parallel.forEach(g.n(), img -> {
+            for (int oy = 0; oy < g.ho(); oy++) {
+                for (int ox = 0; ox < g.wo(); ox++) {
+                    int dst = (img * pix + oy * g.wo() + ox) * patch;
+                    for (int ci = 0; ci < g.cin(); ci++) {
+                        int plane = (img * g.cin() + ci) * g.inPixels();
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            int iy = oy * g.stride() - g.pad() + ky;
+                            for (int kx = 0; kx < g.kw(); kx++, dst++) {
+                                int ix = ox * g.stride() - g.pad() + kx;
+                                if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
+                                    colsT[dst] = x[plane + iy * g.w() + ix];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return colsT;
+    }
+
+    /** dyT[(image, pixel)][channel] = gy[image][channel][pixel]. */
+    private static float[] transposedGradient(float[] gy, ConvGeometry g) {
+        int pix = g.outPixels();
+        int cout = g.cout();
+        float[] dyT = new float[g.n() * pix * cout];
+        for (int img = 0; img < g.n(); img++) {
+            for (int co = 0; co < cout; co++) {
+                int src = (img * cout + co) * pix;
+                for (int p = 0; p < pix; p++) {
+                    dyT[(img * pix + p) * cout + co] = gy[src + p];
+                }
+            }
+        }
+        return dyT;
+    }
+
+    /** Adjoint of {@link #im2colTransposed}: every entry added back onto the input pixel it came from. */
+    private static float[] col2imTransposed(float[] dcolsT, ConvGeometry g) {
+        int patch = g.patch();
+        int pix = g.outPixels();
+        float[] dx = new float[g.n() * g.cin() * g.inPixels()];
+        // an image's gradient is written only from its own rows: images run in parallel without races
+        Parallel.forEach(g.n(), img -> {
+            for (int oy = 0; oy < g.ho(); oy++) {
+                for (int ox = 0; ox < g.wo(); ox++) {
+                    int src = (img * pix + oy * g.wo() + ox) * patch;
+                    for (int ci = 0; ci < g.cin(); ci++) {
+                        int plane = (img * g.cin() + ci) * g.inPixels();
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            int iy = oy * g.stride() - g.pad() + ky;
+                            for (int kx = 0; kx < g.kw(); kx++, src++) {
+                                int ix = ox * g.stride() - g.pad() + kx;
+                                if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
+                                    dx[plane + iy * g.w() + ix] += dcolsT[src];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return dx;
+    }
+}
