@@ -5,16 +5,17 @@ import org.sargan.core.ConvGeometry;
 import org.sargan.core.ConvSpec;
 
 /**
- * Convolutions as matrix multiplies, one image at a time (x (N, Cin, H, W), w (Cout, Cin, KH, KW)):
+ * Convolutions as matrix multiplies (x (N, Cin, H, W), w (Cout, Cin, KH, KW)):
  * <pre>
- *   cols = im2col(x_n)            (Cin*KH*KW, Ho*Wo)  the input patch under each output pixel, as a column
- *   y_n  = W * cols               (Cout, Ho*Wo)        forward
- *   dW  += dy_n * cols^T          (Cout, Cin*KH*KW)    weight gradient, summed over the batch
- *   dx_n = col2im(W^T * dy_n)                          input gradient (scatter-add of the patches)
+ *   cols = im2col(x_n)            (Cin*KH*KW, Ho*Wo)   the input patch under each output pixel, as a column
+ *   y_n  = W * cols               (Cout, Ho*Wo)         forward, one product per image
+ *   dW   = [dy_1 .. dy_N] * [cols_1 .. cols_N]^T        weight gradient: one product, the batch in its inner dimension
+ *   dx_n = col2im(W^T * dy_n)                           input gradient (scatter-add of the patches)
  * </pre>
- * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). The forward pass packs
- * im2col columns straight from the image; the gradients build the im2col matrix of one image at a time. Work is
- * split by images and output elements only, so results do not depend on the thread count.
+ * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). The products pack im2col
+ * panels straight from the image, with no im2col buffer, except the input gradient of strided layers (dcols, one
+ * image at a time). Tiny outputs go through {@link SmallImageConvolutions}. Work is split by images and output
+ * elements only, so results do not depend on the thread count.
  */
 final class CpuConvolutions {
     private CpuConvolutions() {
@@ -131,33 +132,77 @@ final class CpuConvolutions {
         return forwardPerImage(gy, flipped, t);
     }
 
+    /**
+     * dW = dY * cols^T as ONE product over the whole batch: its inner dimension runs over every (image, output
+     * pixel), so each weight's sum is one chain of multiply-adds of length N*Ho*Wo, stored once. (One product per
+     * image, accumulated, had chains of Ho*Wo: 4 for a 2x2 output, and C written N times.)
+     */
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
-        return SmallImageConvolutions.applies(g) ? SmallImageConvolutions.weightGrad(x, gy, g)
-                : weightGradPerImage(x, gy, g);
+        int pixels = g.outPixels();
+        int depth = g.n() * pixels;
+        int cout = g.cout();
+        // dY as a (Cout x N*pixels) matrix: column (image, pixel)
+        float[] dy = new float[cout * depth];
+        Parallel.forEach(cout, co -> {
+            for (int img = 0; img < g.n(); img++) {
+                System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + img * pixels, pixels);
+            }
+        });
+        Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
+        float[] dw = new float[cout * g.patch()];
+        Gemm.multiply(a, g.patch(), g.isPointwise() ? pointwiseTransposedPanels(x, g) : im2colTransposedPanels(x, g),
+                dw, 0, g.patch(), false);
+        return dw;
     }
 
+    /** The reference route: one product per image, accumulated into dW (kept to check the batched one against). */
     static float[] weightGradPerImage(float[] x, float[] gy, ConvGeometry g) {
         float[] dw = new float[g.cout() * g.patch()];
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
         int pixels = g.outPixels();
         for (int img = 0; img < g.n(); img++) {
-            // cols^T (outPixels x patch), packed straight from the image: no im2col buffer
-            Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, 1, pixels)
-                    : im2colTransposedPanels(x, img * inSize, g);
+            ConvGeometry one = new ConvGeometry(1, g.cin(), g.h(), g.w(), g.cout(), g.kh(), g.kw(), g.stride(), g.pad(),
+                    g.ho(), g.wo());
+            float[] xi = Arrays.copyOfRange(x, img * inSize, (img + 1) * inSize);
+            Gemm.BPanels b = g.isPointwise() ? pointwiseTransposedPanels(xi, one) : im2colTransposedPanels(xi, one);
             Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), pixels, gy, img * outSize, pixels, 1);
             Gemm.multiply(a, g.patch(), b, dw, 0, g.patch(), img > 0);
         }
         return dw;
     }
 
+    /** cols^T of a 1x1 convolution over the batch: B(k = (image, pixel), j = channel) = x[image][channel][pixel]. */
+    private static Gemm.BPanels pointwiseTransposedPanels(float[] x, ConvGeometry g) {
+        int pixels = g.inPixels();
+        int inSize = g.cin() * pixels;
+        return (bp, pc, kc, jc, nc, nr) -> {
+            for (int jr = 0; jr < nc; jr += nr) {
+                int nn = Math.min(nr, nc - jr);
+                int base = jr * kc;
+                for (int p = 0; p < kc; p++) {
+                    int k = pc + p;
+                    int src = (k / pixels) * inSize + (jc + jr) * pixels + k % pixels;
+                    int dst = base + p * nr;
+                    for (int j = 0; j < nn; j++) {
+                        bp[dst + j] = x[src + j * pixels];
+                    }
+                    Arrays.fill(bp, dst + nn, dst + nr, 0f);
+                }
+            }
+        };
+    }
+
     /**
-     * The transposed im2col matrix of one image (outPixels x patch) as GEMM panels: for each kernel tap of a panel,
-     * the run of output pixels is gathered from input rows (as im2col does) and spread into the panel's column.
+     * The transposed im2col matrix of the whole batch (N*outPixels x patch) as GEMM panels: row (image, output
+     * pixel), column (ci, ky, kx). For each kernel tap of a panel, the run of output pixels is gathered from input
+     * rows (as im2col does) and spread into the panel's column.
      */
-    static Gemm.BPanels im2colTransposedPanels(float[] x, int xOff, ConvGeometry g) {
+    static Gemm.BPanels im2colTransposedPanels(float[] x, ConvGeometry g) {
         int khw = g.kh() * g.kw();
         int wo = g.wo();
+        int pixels = g.outPixels();
+        int inSize = g.cin() * g.inPixels();
         ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> new float[0]);
         return (bp, pc, kc, jc, nc, nr) -> {
             float[] run = runs.get();
@@ -179,10 +224,11 @@ final class CpuConvolutions {
                     int ci = tap / khw;
                     int ky = (tap % khw) / g.kw();
                     int kx = tap % g.kw();
-                    int plane = xOff + ci * g.inPixels();
-                    // output pixels pc .. pc+kc of this tap, one output-row segment at a time
+                    // rows pc .. pc+kc of this tap, one output-row segment (of one image) at a time
                     for (int done = 0; done < kc;) {
-                        int pix = pc + done;
+                        int row = pc + done;
+                        int img = row / pixels;
+                        int pix = row - img * pixels;
                         int oy = pix / wo;
                         int ox = pix - oy * wo;
                         int len = Math.min(kc - done, wo - ox);
@@ -190,7 +236,7 @@ final class CpuConvolutions {
                         if (iy < 0 || iy >= g.h()) {
                             Arrays.fill(run, done, done + len, 0f);
                         } else {
-                            rowTaps(x, plane + iy * g.w(), g, kx, ox, len, run, done);
+                            rowTaps(x, img * inSize + ci * g.inPixels() + iy * g.w(), g, kx, ox, len, run, done);
                         }
                         done += len;
                     }

@@ -5,13 +5,12 @@ import org.sargan.core.ConvGeometry;
 /**
  * Convolutions whose output images are tiny (the discriminator's last layers: 4x4, 2x2 and 1x1 outputs with 512 to
  * 2048 channels). Done one image at a time, as in {@link CpuConvolutions}, their products are needle-thin: a
- * 1024-channel 2x2 output is a GEMM with 4 columns (padded to a 32-wide panel), and its weight gradient a chain of
- * 4 multiply-adds per weight, so those layers ran at 12-25 GFLOP/s. Here the whole batch goes through one product,
- * with the batch's output pixels as the GEMM's rows:
+ * 1024-channel 2x2 output is a GEMM with 4 columns (padded to a 32-wide panel), so those layers ran at 12-25
+ * GFLOP/s. Here the whole batch goes through one product, with the batch's output pixels as the GEMM's rows (the
+ * weight gradient is batched for every size, in {@link CpuConvolutions#weightGrad}):
  * <pre>
  *   colsT = im2col of every image, transposed   (N*Ho*Wo, patch)   row j = (image, output pixel)
  *   yT    = colsT * W^T                         (N*Ho*Wo, Cout)     forward
- *   dW    = dyT^T * colsT                       (Cout, patch)       weight gradient, the batch summed inside
  *   dcolsT = dyT * W                            (N*Ho*Wo, patch)    input gradient, then col2im
  * </pre>
  * The weight matrix is never packed as A: it is the B operand, read once in panels that stay in cache, where
@@ -48,17 +47,6 @@ final class SmallImageConvolutions {
             }
         }
         return y;
-    }
-
-    static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
-        int rows = g.n() * g.outPixels();
-        int patch = g.patch();
-        float[] colsT = im2colTransposed(x, g);
-        float[] dyT = transposedGradient(gy, g);
-        float[] dw = new float[g.cout() * patch];
-        // A(i = channel, k = row) = dyT[row][channel]
-        Gemm.sgemm(g.cout(), patch, rows, dyT, 0, 1, g.cout(), colsT, 0, patch, 1, dw, 0, patch, false);
-        return dw;
     }
 
     static float[] inputGrad(float[] gy, float[] wt, ConvGeometry g) {
