@@ -6,12 +6,23 @@ Run with Debian's system python3 and its python3-torch, OpenBLAS tuned for the C
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py            # everything (about 15 minutes)
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py gemm conv_sarb
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py --torch-only
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py model [--sizes 64,128] [--reps 3]
 
 PyTorch is timed before and after the JMH run and the faster of the two is kept, so a drift of the shared machine
 does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster.
+
+`model` is a mode of its own, never part of "everything": the whole SARGAN model (batch 8, conv_dim 64) at each
+size: G forward (no grad), one D step (gradient penalty, backward, Adam) and one D+G step, each (side, size, case)
+in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM
+from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, ours,
+PyTorch again, keeping PyTorch's faster run. Each side: one warm-up call, then the minimum over --reps calls.
+Its ratio is the other way round, our time / PyTorch time (below 1: ours is faster), against the targets
+(TARGETS: our time at most 0.40x PyTorch's for G forward, 0.50x for the D step and the D+G step).
 """
+import datetime
 import json
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -21,7 +32,12 @@ import time
 import torch
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sargan_torch  # noqa: E402  (the model's architecture and its cases, run one per process in `model`)
+
 THREADS = int(os.environ.get("BENCH_THREADS", os.cpu_count()))
+HERE = os.path.dirname(os.path.abspath(__file__))
+JAR = os.path.join(HERE, "target", "benchmarks.jar")
 BATCH = 8
 # the same table as bench/src/main/java/org/sargan/bench/Layers.java: cin, size, cout, k, stride, pad, transposed
 LAYERS = {
@@ -171,7 +187,102 @@ def run_jmh(selected):
     return ours
 
 
+def option(argv, name, default):
+    return argv[argv.index(name) + 1] if name in argv else default
+
+
+# `model`: our time / PyTorch time must be at most this, per case
+TARGETS = {"generatorForward": 0.40, "dStep": 0.50, "dAndGStep": 0.50}
+CASE_NAMES = {"generatorForward": "G forward", "dStep": "D step", "dAndGStep": "D+G step"}
+
+
+def xmx(size):
+    """Our JVM's fixed heap limit for the model at `size` px (BENCH_XMX overrides it). Measured with a GC log
+    (batch 8, conv_dim 64, D+G step, the largest case): at 128 px the live set after a collection reaches 3.5 GB
+    and, with -Xmx12g, the heap peaks at 4.9 GB (RSS 5.1 GB; 1.3 s of GC in 12 s of D+G steps), so -Xmx8g never
+    constrains G1 there and our RSS is what the run needs, not what a squeezed heap allows; at 64 px the live set
+    is 0.9 GB and the heap peaks at 1.3 GB, so -Xmx4g is as free. Other sizes scale with the pixel count."""
+    if "BENCH_XMX" in os.environ:
+        return os.environ["BENCH_XMX"]
+    return {64: "4g", 128: "8g"}.get(size, f"{max(4, -(-8 * size * size // (128 * 128)))}g")
+
+
+def run_case(side, case, size, reps):
+    """One case in a fresh process; returns its JSON line as a dict (ms, peakRssMiB, ...) or None if it failed."""
+    if side == "torch":
+        cmd = [sys.executable, os.path.join(HERE, "sargan_torch.py"), "--case", case, "--size", str(size),
+               "--reps", str(reps), "--json"]
+    else:
+        cmd = ["java", "--add-modules=jdk.incubator.vector", f"-Xmx{xmx(size)}", f"-Dsargan.threads={THREADS}",
+               "-cp", JAR, "org.sargan.bench.ModelRun", "--case", case, "--size", str(size), "--reps", str(reps)]
+    print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, BENCH_THREADS=str(THREADS)))
+    lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
+    if p.returncode != 0 or not lines:
+        print(f"  FAILED (exit {p.returncode}):\n{p.stdout[-2000:]}{p.stderr[-2000:]}", flush=True)
+        return None
+    r = json.loads(lines[-1])
+    extra = f", GC {r['gcCount']} collections {r['gcMs']} ms, max heap {r['maxHeapMiB']} MiB" if "gcMs" in r else ""
+    rss = "?" if r["peakRssMiB"] is None else f"{r['peakRssMiB']:.0f}"
+    print(f"  {r['ms']:.1f} ms, peak RSS {rss} MiB{extra}", flush=True)
+    return r
+
+
+def lscpu():
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    except OSError:
+        return {}
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def model_main(argv):
+    sizes = [int(s) for s in option(argv, "--sizes", "64,128").split(",")]
+    reps = int(option(argv, "--reps", "3"))
+    cpu = lscpu()
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "BENCH_THREADS", "BENCH_XMX")
+                   if k in os.environ)
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
+    print(f"date:    {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
+    print(f"command: {(env + ' ') if env else ''}{sys.executable} {' '.join(shlex.quote(a) for a in sys.argv)}")
+    print(f"CPU:     {cpu.get('Model name', '?')}, {cpu.get('CPU(s)', os.cpu_count())} logical CPUs "
+          f"({cpu.get('Core(s) per socket', '?')} cores per socket x {cpu.get('Socket(s)', '?')} sockets, "
+          f"{cpu.get('Thread(s) per core', '?')} threads per core); {THREADS} threads on each side")
+    print(f"PyTorch {torch.__version__} (mkldnn={torch.backends.mkldnn.is_available()}); "
+          f"{java[0] if java else 'java ?'}; -Xmx " + ", ".join(f"{xmx(s)} at {s} px" for s in sizes))
+    print(f"SARGAN batch 8, conv_dim 64; per case one warm-up call, then the minimum of {reps}", flush=True)
+    rows = []
+    for size in sizes:
+        for case in sargan_torch.CASES:
+            first = run_case("torch", case, size, reps)
+            ours = run_case("ours", case, size, reps)
+            second = run_case("torch", case, size, reps)
+            done = [r for r in (first, second) if r]
+            rows.append((size, case, ours, min(done, key=lambda r: r["ms"]) if done else None))
+    print()
+    head = ["size", "case", "ours ms", "torch ms", "ours/torch", "target", "met", "ours peak RSS MiB",
+            "torch peak RSS MiB"]
+    table = []
+    for size, case, o, t in rows:
+        ratio = o["ms"] / t["ms"] if o and t else None
+        table.append([f"{size} px", CASE_NAMES[case], f"{o['ms']:.0f}" if o else "failed",
+                      f"{t['ms']:.0f}" if t else "failed", f"{ratio:.2f}" if ratio else "",
+                      f"<= {TARGETS[case]:.2f}", "" if ratio is None else ("yes" if ratio <= TARGETS[case] else "no"),
+                      f"{o['peakRssMiB']:.0f}" if o and o["peakRssMiB"] else "",
+                      f"{t['peakRssMiB']:.0f}" if t and t["peakRssMiB"] else ""])
+    widths = [max(len(r[i]) for r in [head] + table) for i in range(len(head))]
+    for r in [head, ["-" * w for w in widths]] + table:
+        print("| " + " | ".join(v.rjust(w) if i >= 2 else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
+              + " |")
+    print("\nours/torch = our time / PyTorch time (below 1: ours is faster); target: ours/torch at most 0.40 for "
+          "G forward,\n0.50 for the D step and the D+G step. PyTorch: the faster of its two runs (before and after "
+          "ours).\nPeak RSS: VmHWM of each case's own process, read from /proc/self/status at its end.")
+
+
 def main():
+    if "model" in sys.argv[1:]:
+        model_main([a for a in sys.argv[1:] if a != "model"])
+        return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     torch.set_num_threads(THREADS)
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, mkldnn={torch.backends.mkldnn.is_available()}, "

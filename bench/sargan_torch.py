@@ -4,10 +4,16 @@ G forward, one D step (real, fake, gradient penalty, backward, Adam) and one D s
 at 128 px, batch 8, on the CPU. Also prints the parameter counts, which must match the Java model.
 
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py [--iters 3] [--size 128] [--profile N]
+    OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py --case dStep [--size 64] [--reps 3] [--json]
+
+--case C (generatorForward, dStep or dAndGStep): that case alone, min ms over --reps after one warm-up, printed
+as one JSON line with this process's peak RSS (VmHWM); what `compare.py model` runs, a fresh process per case.
+--json is accepted and implied there.
 
 --profile N: after the timings, N D steps and N G steps under torch.profiler, one table per step kind grouped by op
 and input shapes (self CPU time), the counterpart of our `sargan train --profile N`.
 """
+import json
 import os
 import sys
 import time
@@ -100,9 +106,12 @@ def layers_for(size):
     return layers
 
 
-def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=print, profile=0):
-    """G forward, a D step, and a D step plus a G step, each timed `reps` times after one warm-up (the GPU is
-    synchronised around every call); returns {name: stat(times) in ms}."""
+CASES = ("generatorForward", "dStep", "dAndGStep")
+
+
+def build_steps(device="cpu", size=128, batch=8, dim=64, log=print):
+    """The model, its optimisers and a fixed batch; returns ({case: fn} for CASES plus "gStep", sync), each fn
+    one call of that case (as ModelBenchmark's) and sync waiting for the GPU."""
     torch.manual_seed(1)
     g = Generator(dim).to(device)
     d = Discriminator(size, dim, layers=layers_for(size)).to(device)
@@ -150,21 +159,39 @@ def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=pr
         if str(device).startswith("cuda"):
             torch.cuda.synchronize()
 
-    results = {}
-    for name, fn in [("generatorForward", g_forward), ("dStep", d_step), ("dAndGStep", d_and_g)]:
+    return {"generatorForward": g_forward, "dStep": d_step, "dAndGStep": d_and_g, "gStep": g_step}, sync
+
+
+def time_fn(fn, sync, reps, stat=min):
+    """One warm-up call, then `reps` timed calls (the GPU synchronised around each); stat(times) in ms."""
+    fn()
+    sync()
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
         fn()
         sync()
-        times = []
-        for _ in range(reps):
-            t = time.perf_counter()
-            fn()
-            sync()
-            times.append((time.perf_counter() - t) * 1e3)
-        results[name] = stat(times)
+        times.append((time.perf_counter() - t) * 1e3)
+    return stat(times)
+
+
+def time_case(case, size=128, reps=3, device="cpu", batch=8, dim=64, stat=min, log=print):
+    """One of CASES alone (what `compare.py model` runs, one fresh process per case): stat(times) in ms."""
+    if case not in CASES:
+        raise ValueError(f"case {case!r}: expected one of {', '.join(CASES)}")
+    steps, sync = build_steps(device, size, batch, dim, log)
+    return time_fn(steps[case], sync, reps, stat)
+
+
+def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=print, profile=0):
+    """G forward, a D step, and a D step plus a G step, each timed `reps` times after one warm-up (the GPU is
+    synchronised around every call); returns {name: stat(times) in ms}."""
+    steps, sync = build_steps(device, size, batch, dim, log)
+    results = {name: time_fn(steps[name], sync, reps, stat) for name in CASES}
     if profile:
         from torch.profiler import ProfilerActivity
         from torch.profiler import profile as torch_profile
-        for name, fn in [("D step", d_step), ("G step", g_step)]:
+        for name, fn in [("D step", steps["dStep"]), ("G step", steps["gStep"])]:
             with torch_profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
                 for _ in range(profile):
                     fn()
@@ -175,13 +202,33 @@ def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=pr
     return results
 
 
+def peak_rss_mib():
+    """This process's peak resident set (VmHWM in /proc/self/status) in MiB; None where there is no /proc."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
 def main():
     def arg(name, default):
-        return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
-    iters = arg("--iters", 3)
+        return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
     torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
+    if "--case" in sys.argv:
+        # one case in this process, for compare.py model: one JSON line (min ms over --reps after one warm-up,
+        # and this process's peak RSS), the log on stderr
+        case, size, reps = arg("--case", None), int(arg("--size", 128)), int(arg("--reps", 3))
+        ms = time_case(case, size, reps, log=lambda m: print(m, file=sys.stderr))
+        print(json.dumps({"side": "torch", "case": case, "size": size, "batch": 8, "convDim": 64, "reps": reps,
+                          "threads": torch.get_num_threads(), "ms": ms, "peakRssMiB": peak_rss_mib()}), flush=True)
+        return
+    iters = int(arg("--iters", 3))
     print(f"{torch.get_num_threads()} threads")
-    for name, ms in time_model("cpu", size=arg("--size", 128), reps=iters, profile=arg("--profile", 0)).items():
+    for name, ms in time_model("cpu", size=int(arg("--size", 128)), reps=iters, profile=int(arg("--profile", 0))).items():
         print(f"{name:18s} {ms:10.0f} ms (best of {iters})", flush=True)
 
 

@@ -1,0 +1,124 @@
+package org.sargan.bench;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import org.sargan.core.GradMode;
+import org.sargan.core.Tensor;
+import org.sargan.core.cpu.Parallel;
+import org.sargan.data.SyntheticDataset;
+import org.sargan.model.Generator;
+import org.sargan.model.Variant;
+import org.sargan.train.TrainConfig;
+import org.sargan.train.Trainer;
+
+/**
+ * One case of {@link ModelBenchmark} alone in this JVM, for {@code bench/compare.py model}, which starts a fresh
+ * process per case so that the peak RSS belongs to that case:
+ *
+ * <pre>
+ * java --add-modules=jdk.incubator.vector -Xmx4g -cp bench/target/benchmarks.jar org.sargan.bench.ModelRun \
+ *     --case dStep --size 64 --reps 3
+ * </pre>
+ *
+ * <p>Set up as ModelBenchmark (batch 8, conv_dim 64, seed 1): {@code generatorForward} is the generator's forward
+ * pass without gradients, {@code dStep} a trainer with nCritic = Integer.MAX_VALUE (discriminator steps only),
+ * {@code dAndGStep} one with nCritic = 1 (a D step and a G step). Only what the case needs is built. One warm-up
+ * call, then {@code --reps} timed calls; prints one JSON line: the minimum in ms, the peak RSS (VmHWM from
+ * /proc/self/status) in MiB, the maximum heap, and the GC's total count and time over the whole run (so a heap
+ * too small for the case shows as GC time).
+ */
+public final class ModelRun {
+    private static final String[] CASES = {"generatorForward", "dStep", "dAndGStep"};
+
+    private ModelRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String kase = null;
+        int size = 128;
+        int reps = 3;
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--case" -> kase = v;
+                case "--size" -> size = Integer.parseInt(v);
+                case "--reps" -> reps = Integer.parseInt(v);
+                default -> throw new IllegalArgumentException("ModelRun: unknown argument '" + args[i]
+                        + "'; expected --case C --size N --reps N");
+            }
+            i++;
+        }
+        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1) {
+            throw new IllegalArgumentException("ModelRun: --case " + kase + " --size " + size + " --reps " + reps
+                    + "; expected a case of " + String.join(", ", CASES) + ", a size >= 16 and reps >= 1");
+        }
+        Runnable call = setup(kase, size);
+        call.run(); // warm-up
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < reps; i++) {
+            long t = System.nanoTime();
+            call.run();
+            best = Math.min(best, (System.nanoTime() - t) / 1e6);
+        }
+        long gcCount = 0;
+        long gcMs = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcCount += Math.max(0, gc.getCollectionCount());
+            gcMs += Math.max(0, gc.getCollectionTime());
+        }
+        Double rss = peakRssMiB();
+        System.out.println(String.format(Locale.ROOT,
+                "{\"side\": \"ours\", \"case\": \"%s\", \"size\": %d, \"batch\": 8, \"convDim\": 64, \"reps\": %d, "
+                        + "\"threads\": %d, \"ms\": %.3f, \"peakRssMiB\": %s, \"maxHeapMiB\": %d, \"gcCount\": %d, "
+                        + "\"gcMs\": %d}",
+                kase, size, reps, Parallel.threads(), best, rss == null ? "null" : String.format(Locale.ROOT, "%.1f", rss),
+                Runtime.getRuntime().maxMemory() >> 20, gcCount, gcMs));
+    }
+
+    private static Runnable setup(String kase, int size) throws IOException {
+        if (kase.equals("generatorForward")) {
+            Random r = new Random(1);
+            Generator g = new Generator(r, Variant.SARGAN, 64, 7);
+            Tensor x = Tensor.uniform(r, -1, 1, 8, 3, size, size);
+            float[] labels = new float[8 * 7];
+            for (int i = 0; i < 8; i++) {
+                labels[i * 7 + i % 7] = 1;
+            }
+            Tensor c = Tensor.of(labels, 8, 7);
+            return () -> {
+                try (GradMode.Scope s = GradMode.noGrad()) {
+                    g.forward(x, c);
+                }
+            };
+        }
+        SyntheticDataset data = new SyntheticDataset(1, 2, size);
+        Path tmp = Files.createTempDirectory("sargan-model-run");
+        tmp.toFile().deleteOnExit(); // nothing is written there: sampling and checkpoints are off
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        Trainer t = new Trainer(ModelBenchmark.config(size, kase.equals("dStep") ? Integer.MAX_VALUE : 1), data,
+                tmp, quiet);
+        return t::step;
+    }
+
+    /** VmHWM (the peak resident set) from /proc/self/status in MiB; null where there is no /proc. */
+    static Double peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) / 1024.0;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+}
