@@ -15,7 +15,7 @@ does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster
 size: G forward (no grad), one D step (gradient penalty, backward, Adam) and one D+G step, each (side, size, case)
 in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM
 from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, ours,
-PyTorch again, keeping PyTorch's faster run. Each side: one warm-up call, then the minimum over --reps calls.
+PyTorch again, keeping PyTorch's faster run. Each side: two warm-up calls, then the minimum over --reps calls.
 Its ratio is the other way round, our time / PyTorch time (below 1: ours is faster), against the targets
 (TARGETS: our time at most 0.40x PyTorch's for G forward, 0.50x for the D step and the D+G step).
 """
@@ -250,7 +250,7 @@ def model_main(argv):
           f"{cpu.get('Thread(s) per core', '?')} threads per core); {THREADS} threads on each side")
     print(f"PyTorch {torch.__version__} (mkldnn={torch.backends.mkldnn.is_available()}); "
           f"{java[0] if java else 'java ?'}; -Xmx " + ", ".join(f"{xmx(s)} at {s} px" for s in sizes))
-    print(f"SARGAN batch 8, conv_dim 64; per case one warm-up call, then the minimum of {reps}", flush=True)
+    print(f"SARGAN batch 8, conv_dim 64; per case two warm-up calls, then the minimum of {reps}", flush=True)
     rows = []
     for size in sizes:
         for case in sargan_torch.CASES:

@@ -6,7 +6,7 @@ at 128 px, batch 8, on the CPU. Also prints the parameter counts, which must mat
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py [--iters 3] [--size 128] [--profile N]
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py --case dStep [--size 64] [--reps 3] [--json]
 
---case C (generatorForward, dStep or dAndGStep): that case alone, min ms over --reps after one warm-up, printed
+--case C (generatorForward, dStep or dAndGStep): that case alone, min ms over --reps after two warm-ups, printed
 as one JSON line with this process's peak RSS (VmHWM); what `compare.py model` runs, a fresh process per case.
 --json is accepted and implied there.
 
@@ -163,9 +163,11 @@ def build_steps(device="cpu", size=128, batch=8, dim=64, log=print):
 
 
 def time_fn(fn, sync, reps, stat=min):
-    """One warm-up call, then `reps` timed calls (the GPU synchronised around each); stat(times) in ms."""
-    fn()
-    sync()
+    """Two warm-up calls (as ModelRun, whose JIT needs them), then `reps` timed calls (the GPU synchronised
+    around each); stat(times) in ms."""
+    for _ in range(2):
+        fn()
+        sync()
     times = []
     for _ in range(reps):
         t = time.perf_counter()
@@ -219,7 +221,7 @@ def main():
         return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
     torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
     if "--case" in sys.argv:
-        # one case in this process, for compare.py model: one JSON line (min ms over --reps after one warm-up,
+        # one case in this process, for compare.py model: one JSON line (min ms over --reps after two warm-ups,
         # and this process's peak RSS), the log on stderr
         case, size, reps = arg("--case", None), int(arg("--size", 128)), int(arg("--reps", 3))
         ms = time_case(case, size, reps, log=lambda m: print(m, file=sys.stderr))

@@ -30,8 +30,8 @@ import org.sargan.train.Trainer;
  *
  * <p>Set up as ModelBenchmark (batch 8, conv_dim 64, seed 1): {@code generatorForward} is the generator's forward
  * pass without gradients, {@code dStep} a trainer with nCritic = Integer.MAX_VALUE (discriminator steps only),
- * {@code dAndGStep} one with nCritic = 1 (a D step and a G step). Only what the case needs is built. One warm-up
- * call, then {@code --reps} timed calls; prints one JSON line: the minimum in ms, the peak RSS (VmHWM from
+ * {@code dAndGStep} one with nCritic = 1 (a D step and a G step). Only what the case needs is built. Two warm-up
+ * calls, then {@code --reps} timed calls; prints one JSON line: the minimum in ms, the peak RSS (VmHWM from
  * /proc/self/status) in MiB, the maximum heap, and the GC's total count and time over the whole run (so a heap
  * too small for the case shows as GC time).
  */
@@ -61,7 +61,8 @@ public final class ModelRun {
                     + "; expected a case of " + String.join(", ", CASES) + ", a size >= 16 and reps >= 1");
         }
         Runnable call = setup(kase, size);
-        call.run(); // warm-up
+        call.run(); // two warm-up calls: the JIT compiles the vector kernels during the first
+        call.run();
         double best = Double.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
             long t = System.nanoTime();

@@ -93,7 +93,8 @@ final class TrainCommand {
     }
 
     /**
-     * {@code train --profile N}: one warm-up iteration, then N timed ones, and the table of where their time went,
+     * {@code train --profile N}: 2 x n_critic warm-up iterations (two G steps, so that the JIT has compiled both step
+     * kinds' kernels), then N timed ones, and the table of where their time went,
      * per step kind (D step every iteration, G step every n_critic). Nothing is written to disk.
      */
     private static int profile(TrainConfig cfg, Dataset data, Checkpoint.Loaded resume, ReferenceResume.Start authors,
@@ -105,9 +106,12 @@ final class TrainCommand {
         if (authors != null) {
             t.startFrom(authors.g(), authors.d(), authors.iteration());
         }
-        out.printf("profiling %s at %d px, batch %d: 1 warm-up iteration, then %d timed (G steps every %d)%n",
-                cfg.variant().id(), cfg.size(), cfg.batch(), steps, cfg.nCritic());
-        t.step();
+        int warmUp = 2 * cfg.nCritic();
+        out.printf("profiling %s at %d px, batch %d: %d warm-up iterations, then %d timed (G steps every %d)%n",
+                cfg.variant().id(), cfg.size(), cfg.batch(), warmUp, steps, cfg.nCritic());
+        for (int i = 0; i < warmUp; i++) {
+            t.step();
+        }
         long start = System.nanoTime();
         try (Profiler p = Profiler.record()) {
             for (int i = 0; i < steps; i++) {

@@ -14,7 +14,8 @@ import org.sargan.core.ConvSpec;
  * </pre>
  * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). The products pack im2col
  * panels straight from the image, with no im2col buffer, except the input gradient of strided layers (dcols, one
- * image at a time). Tiny outputs go through {@link SmallImageConvolutions}. Work is split by images and output
+ * image at a time). Tiny outputs go through {@link SmallImageConvolutions}, layers with one to four output
+ * channels through {@link FewChannelConvolutions}. Work is split by images and output
  * elements only, so results do not depend on the thread count.
  */
 final class CpuConvolutions {
@@ -22,7 +23,10 @@ final class CpuConvolutions {
     }
 
     static float[] forward(float[] x, float[] wt, ConvGeometry g) {
-        return SmallImageConvolutions.applies(g) ? SmallImageConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
+        if (SmallImageConvolutions.applies(g)) {
+            return SmallImageConvolutions.forward(x, wt, g);
+        }
+        return FewChannelConvolutions.applies(g) ? FewChannelConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
     }
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
@@ -138,6 +142,9 @@ final class CpuConvolutions {
      * image, accumulated, had chains of Ho*Wo: 4 for a 2x2 output, and C written N times.)
      */
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        if (FewChannelConvolutions.applies(g)) {
+            return FewChannelConvolutions.weightGrad(x, gy, g);
+        }
         int pixels = g.outPixels();
         int depth = g.n() * pixels;
         int cout = g.cout();

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds: with 512-bit vectors that is 8 x 32 floats, 512 FLOP per 10 loads. The accumulators are named
  * locals, not an array, so that the JIT keeps them in registers.
  *
- * <p>This is the only class that touches jdk.incubator.vector; {@link SimdSupport} checks the module is present
+ * <p>This class and {@link VectorLoops} are the only ones that touch jdk.incubator.vector; {@link SimdSupport} checks the module is present
  * before it is loaded.
  */
 final class VectorGemmKernel implements MicroKernel {

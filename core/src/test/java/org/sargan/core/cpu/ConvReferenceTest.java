@@ -146,6 +146,26 @@ class ConvReferenceTest {
                 "weight gradient");
     }
 
+    /** The direct few-output-channel route (the 7x7 64 -> 3 layer and the attention map) against the GEMM routes. */
+    @ParameterizedTest(name = "few channels n={0} cin={1} {2}x{3} cout={4} k={5} p={6}")
+    @CsvSource({"2, 5, 9, 7, 3, 7, 3", "3, 4, 6, 6, 1, 3, 1", "1, 3, 5, 11, 4, 3, 0", "2, 2, 13, 5, 2, 4, 2",
+        "2, 17, 20, 20, 3, 7, 3"})
+    void fewChannelRouteMatchesDirectLoopsAndGemm(int n, int ci, int h, int wd, int co, int k, int p) {
+        Random r = new Random(n * 131L + ci * 17 + h * 3 + co);
+        ConvSpec spec = new ConvSpec(1, p);
+        int ho = spec.outSize(h, k);
+        int wo = spec.outSize(wd, k);
+        org.sargan.core.ConvGeometry g = new org.sargan.core.ConvGeometry(n, ci, h, wd, co, k, k, 1, p, ho, wo);
+        assertTrue(FewChannelConvolutions.applies(g), "shape meant for the few-channel route");
+        float[] x = random(r, n * ci * h * wd);
+        float[] w = random(r, co * ci * k * k);
+        float[] gy = random(r, n * co * ho * wo);
+        assertClose(direct(x, w, n, ci, h, wd, co, k, k, 1, p, ho, wo), FewChannelConvolutions.forward(x, w, g),
+                "few-channel forward");
+        assertClose(toDouble(CpuConvolutions.weightGradPerImage(x, gy, g)), FewChannelConvolutions.weightGrad(x, gy, g),
+                "few-channel weight gradient");
+    }
+
     private static double[] toDouble(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {
