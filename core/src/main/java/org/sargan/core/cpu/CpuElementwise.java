@@ -8,6 +8,7 @@ import org.sargan.core.Unary;
 final class CpuElementwise {
     /** Elements per parallel chunk: large enough that a chunk costs more than handing it to a thread. */
     private static final int GRAIN = 1 << 15;
+    private static final boolean SIMD = SimdSupport.enabled();
 
     private CpuElementwise() {
     }
@@ -19,6 +20,11 @@ final class CpuElementwise {
     }
 
     private static void unaryRange(Unary op, float[] x, float[] y, float a, int lo, int hi) {
+        if (SIMD && (op == Unary.RELU || op == Unary.LEAKY_RELU || op == Unary.LEAKY_RELU_SLOPE)) {
+            VectorLoops.rectify(op == Unary.RELU ? VectorLoops.Rectifier.RELU
+                    : op == Unary.LEAKY_RELU ? VectorLoops.Rectifier.LEAKY : VectorLoops.Rectifier.SLOPE, x, y, a, lo, hi);
+            return;
+        }
         switch (op) {
             case NEG -> { for (int i = lo; i < hi; i++) { y[i] = -x[i]; } }
             case EXP -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.exp(x[i]); } }

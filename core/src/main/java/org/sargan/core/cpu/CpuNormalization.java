@@ -17,17 +17,8 @@ final class CpuNormalization {
         float[] rstd = new float[n * c];
         Parallel.forEach(n * c, plane -> {
             int o = plane * hw;
-            double s = 0;
-            for (int i = 0; i < hw; i++) {
-                s += x[o + i];
-            }
-            double mu = s / hw;
-            double v = 0;
-            for (int i = 0; i < hw; i++) {
-                double d = x[o + i] - mu;
-                v += d * d;
-            }
-            double r = 1.0 / Math.sqrt(v / hw + eps);
+            double mu = sum(x, o, hw) / hw;
+            double r = 1.0 / Math.sqrt(squaredDeviations(x, o, hw, mu) / hw + eps);
             mean[plane] = (float) mu;
             rstd[plane] = (float) r;
             int ch = plane % c;
@@ -54,13 +45,8 @@ final class CpuNormalization {
             int o = plane * hw;
             float mu = mean[plane];
             float r = rstd[plane];
-            double sg = 0;
-            double sgx = 0;
-            for (int i = 0; i < hw; i++) {
-                float g = gy[o + i];
-                sg += g;
-                sgx += g * ((x[o + i] - mu) * r);
-            }
+            double sg = sum(gy, o, hw);
+            double sgx = sumProductWithXhat(gy, x, o, hw, mu, r);
             sumGy[plane] = sg;
             sumGyXhat[plane] = sgx;
             float k = gamma[plane % c] * r;
@@ -84,5 +70,69 @@ final class CpuNormalization {
             dbeta[ch] = (float) b;
         }
         return new float[][] {dx, dgamma, dbeta};
+    }
+
+    // The plane sums below keep four partial sums (elements i mod 4) and add them at the end: one chain of double
+    // additions waited on its own latency for every element. The order is fixed, so results do not depend on
+    // threads.
+
+    private static double sum(float[] a, int o, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += a[o + i];
+            s1 += a[o + i + 1];
+            s2 += a[o + i + 2];
+            s3 += a[o + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += a[o + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    private static double squaredDeviations(float[] a, int o, int n, double mu) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            double d0 = a[o + i] - mu;
+            double d1 = a[o + i + 1] - mu;
+            double d2 = a[o + i + 2] - mu;
+            double d3 = a[o + i + 3] - mu;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < n; i++) {
+            double d = a[o + i] - mu;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** sum of gy * xhat with xhat = (x - mu) * r in float, as the forward pass computes it. */
+    private static double sumProductWithXhat(float[] gy, float[] x, int o, int n, float mu, float r) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += gy[o + i] * ((x[o + i] - mu) * r);
+            s1 += gy[o + i + 1] * ((x[o + i + 1] - mu) * r);
+            s2 += gy[o + i + 2] * ((x[o + i + 2] - mu) * r);
+            s3 += gy[o + i + 3] * ((x[o + i + 3] - mu) * r);
+        }
+        for (; i < n; i++) {
+            s0 += gy[o + i] * ((x[o + i] - mu) * r);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

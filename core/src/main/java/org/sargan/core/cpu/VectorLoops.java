@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Convolution inner loops written with jdk.incubator.vector, whose partial sums must stay in vector registers across
- * many taps (the JIT's own vectorisation stores them after every tap). Their plain-Java twins are in
- * {@link FewChannelConvolutions}. Loaded only when {@link SimdSupport#enabled()}.
+ * Inner loops written with jdk.incubator.vector: convolution loops whose partial sums must stay in vector registers
+ * across many taps (the JIT's own vectorisation stores them after every tap), and the rectifiers (a comparison
+ * and a blend, which the JIT does not vectorise). Their plain-Java twins are in
+ * {@link FewChannelConvolutions} and {@link CpuElementwise}. Loaded only when {@link SimdSupport#enabled()}.
  */
 final class VectorLoops {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -122,6 +123,39 @@ final class VectorLoops {
             }
         }
         out[outOff] += a0.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** What {@link #rectify} computes: x > 0 ? x : 0, x > 0 ? x : slope * x, or the slope x > 0 ? 1 : slope. */
+    enum Rectifier { RELU, LEAKY, SLOPE }
+
+    /**
+     * A rectifier on [lo, hi), with the same comparison and product as the plain loops of {@link CpuElementwise},
+     * so the same floats (signed zeros and NaN included).
+     */
+    static void rectify(Rectifier kind, float[] x, float[] y, float slope, int lo, int hi) {
+        int l = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector a = FloatVector.broadcast(S, slope);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = lo;
+        for (; i <= hi - l; i += l) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            var positive = v.compare(VectorOperators.GT, 0f);
+            FloatVector r = switch (kind) {
+                case RELU -> zero.blend(v, positive);
+                case LEAKY -> v.mul(a).blend(v, positive);
+                case SLOPE -> a.blend(one, positive);
+            };
+            r.intoArray(y, i);
+        }
+        for (; i < hi; i++) {
+            float v = x[i];
+            y[i] = switch (kind) {
+                case RELU -> v > 0 ? v : 0f;
+                case LEAKY -> v > 0 ? v : slope * v;
+                case SLOPE -> v > 0 ? 1f : slope;
+            };
+        }
     }
 
     static int lanes() {
