@@ -51,6 +51,17 @@ public final class MemoryScope implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands t's memory to the innermost open scope of the calling thread, if any, to be freed when it closes (unless
+     * kept): for a tensor made before the scope that the scope makes obsolete, such as an optimiser's old weights
+     * and moments once it has written new ones. Nothing may read t after that scope closes.
+     */
+    public static void retire(Tensor t) {
+        if (t != null) {
+            track(t.storage());
+        }
+    }
+
     /** Keeps t (and every tensor sharing its storage) beyond this scope; returns t. */
     public Tensor keep(Tensor t) {
         if (t != null) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sargan.core.GradMode;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Optimiser;
 
@@ -60,8 +61,10 @@ public final class Adam {
                 Tensor p = e.getValue().get();
                 // one fused kernel per parameter: reads p, g, m, v once, writes p, m, v once
                 Optimiser.AdamStep r = Optimiser.adam(p, g, m.get(k), v.get(k), lr / c1, 1 / c2, beta1, beta2, eps);
-                m.put(k, r.expAvg());
-                v.put(k, r.expAvgSq());
+                // the old weights and moments are obsolete: freed with the caller's MemoryScope, if one is open
+                MemoryScope.retire(p);
+                MemoryScope.retire(m.put(k, r.expAvg()));
+                MemoryScope.retire(v.put(k, r.expAvgSq()));
                 e.getValue().set(r.param());
             }
         }

@@ -7,8 +7,8 @@ final class CpuAttention {
 
     /** y = identity + h * sigmoid(z): identity and h (n, c, hw), z (n, hw). The map is computed once per sample. */
     static float[] attentionGate(float[] id, float[] h, float[] z, int n, int c, int hw) {
-        float[] y = new float[h.length];
-        float[] s = new float[z.length];
+        float[] y = ArrayPool.zeroed(h.length);
+        float[] s = ArrayPool.zeroed(z.length);
         for (int i = 0; i < z.length; i++) {
             s[i] = CpuElementwise.sigmoid(z[i]);
         }
@@ -19,6 +19,7 @@ final class CpuAttention {
                 y[o + i] = id[o + i] + h[o + i] * s[so + i];
             }
         });
+        ArrayPool.give(s);
         return y;
     }
 
@@ -28,11 +29,11 @@ final class CpuAttention {
      * @return {dh, dz}
      */
     static float[][] attentionGateGrad(float[] gy, float[] h, float[] z, int n, int c, int hw) {
-        float[] dh = new float[h.length];
-        float[] dz = new float[z.length];
+        float[] dh = ArrayPool.zeroed(h.length);
+        float[] dz = ArrayPool.zeroed(z.length);
         Parallel.forEach(n, img -> {
             int zo = img * hw;
-            float[] s = new float[hw];
+            float[] s = ArrayPool.zeroed(hw);
             for (int i = 0; i < hw; i++) {
                 s[i] = CpuElementwise.sigmoid(z[zo + i]);
             }

@@ -4,6 +4,7 @@ import org.sargan.core.Backend;
 import org.sargan.core.Binary;
 import org.sargan.core.ConvGeometry;
 import org.sargan.core.ConvSpec;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Shape;
 import org.sargan.core.Storage;
 import org.sargan.core.Tensor;
@@ -38,17 +39,24 @@ public final class CpuBackend implements Backend {
     }
 
     private static Tensor wrap(float[] data, int[] shape) {
-        return new Tensor(new CpuStorage(data), shape);
+        return new Tensor(storage(data), shape);
+    }
+
+    /** Every storage joins the open MemoryScope, if any: closing it hands the arrays back to the ArrayPool. */
+    private static CpuStorage storage(float[] data) {
+        CpuStorage s = new CpuStorage(data);
+        MemoryScope.track(s);
+        return s;
     }
 
     @Override
     public Storage allocate(int n) {
-        return new CpuStorage(new float[n]);
+        return storage(ArrayPool.zeroed(n));
     }
 
     @Override
     public Storage upload(float[] host) {
-        return new CpuStorage(host.clone());
+        return storage(host.clone());
     }
 
     @Override

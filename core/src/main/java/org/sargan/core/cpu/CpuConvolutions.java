@@ -31,7 +31,7 @@ final class CpuConvolutions {
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
     static float[] forwardPerImage(float[] x, float[] wt, ConvGeometry g) {
-        float[] y = new float[g.n() * g.cout() * g.outPixels()];
+        float[] y = ArrayPool.zeroed(g.n() * g.cout() * g.outPixels());
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
         int pixels = g.outPixels();
@@ -49,6 +49,7 @@ final class CpuConvolutions {
                     : im2colPanels(x, img * inSize, g);
             Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, Math.min(pixels, j0 + chunk), false);
         });
+        w.free();
         return y;
     }
 
@@ -97,10 +98,10 @@ final class CpuConvolutions {
         if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise() && g.cin() >= 16) {
             return inputGradAsConv(gy, wt, g);
         }
-        float[] dx = new float[g.n() * g.cin() * g.inPixels()];
+        float[] dx = ArrayPool.zeroed(g.n() * g.cin() * g.inPixels());
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
-        float[] dcols = g.isPointwise() ? null : new float[g.patch() * g.outPixels()];
+        float[] dcols = g.isPointwise() ? null : ArrayPool.zeroed(g.patch() * g.outPixels());
         // W^T (patch x Cout): element (i, k) = w[k * patch + i], packed once for the batch
         Gemm.PackedA wT = Gemm.pack(Gemm.DEFAULT_KERNEL, g.patch(), g.cout(), wt, 0, 1, g.patch());
         for (int img = 0; img < g.n(); img++) {
@@ -111,6 +112,8 @@ final class CpuConvolutions {
                 col2im(dcols, g, dx, img * inSize);
             }
         }
+        ArrayPool.give(dcols);
+        wT.free();
         return dx;
     }
 
@@ -121,7 +124,7 @@ final class CpuConvolutions {
      */
     private static float[] inputGradAsConv(float[] gy, float[] wt, ConvGeometry g) {
         int k = g.kh();
-        float[] flipped = new float[wt.length];
+        float[] flipped = ArrayPool.zeroed(wt.length);
         for (int co = 0; co < g.cout(); co++) {
             for (int ci = 0; ci < g.cin(); ci++) {
                 for (int ky = 0; ky < k; ky++) {
@@ -133,7 +136,9 @@ final class CpuConvolutions {
             }
         }
         ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
-        return forwardPerImage(gy, flipped, t);
+        float[] dx = forwardPerImage(gy, flipped, t);
+        ArrayPool.give(flipped);
+        return dx;
     }
 
     /**
@@ -149,22 +154,24 @@ final class CpuConvolutions {
         int depth = g.n() * pixels;
         int cout = g.cout();
         // dY as a (Cout x N*pixels) matrix: column (image, pixel)
-        float[] dy = new float[cout * depth];
+        float[] dy = ArrayPool.zeroed(cout * depth);
         Parallel.forEach(cout, co -> {
             for (int img = 0; img < g.n(); img++) {
                 System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + img * pixels, pixels);
             }
         });
         Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
-        float[] dw = new float[cout * g.patch()];
+        float[] dw = ArrayPool.zeroed(cout * g.patch());
         Gemm.multiply(a, g.patch(), g.isPointwise() ? pointwiseTransposedPanels(x, g) : im2colTransposedPanels(x, g),
                 dw, 0, g.patch(), false);
+        ArrayPool.give(dy);
+        a.free();
         return dw;
     }
 
     /** The reference route: one product per image, accumulated into dW (kept to check the batched one against). */
     static float[] weightGradPerImage(float[] x, float[] gy, ConvGeometry g) {
-        float[] dw = new float[g.cout() * g.patch()];
+        float[] dw = ArrayPool.zeroed(g.cout() * g.patch());
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
         int pixels = g.outPixels();
@@ -210,11 +217,11 @@ final class CpuConvolutions {
         int wo = g.wo();
         int pixels = g.outPixels();
         int inSize = g.cin() * g.inPixels();
-        ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> new float[0]);
+        ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> ArrayPool.zeroed(0));
         return (bp, pc, kc, jc, nc, nr) -> {
             float[] run = runs.get();
             if (run.length < kc) {
-                run = new float[kc];
+                run = ArrayPool.zeroed(kc);
                 runs.set(run);
             }
             for (int jr = 0; jr < nc; jr += nr) {

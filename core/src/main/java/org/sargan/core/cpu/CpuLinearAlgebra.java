@@ -14,7 +14,7 @@ final class CpuLinearAlgebra {
         int m = transA ? colsA : rowsA;
         int k = transA ? rowsA : colsA;
         int n = transB ? rowsB : colsB;
-        float[] c = new float[m * n];
+        float[] c = ArrayPool.zeroed(m * n);
         Gemm.sgemm(m, n, k, a, 0, transA ? 1 : colsA, transA ? colsA : 1, b, 0, transB ? 1 : colsB,
                 transB ? colsB : 1, c, 0, n, false);
         return c;

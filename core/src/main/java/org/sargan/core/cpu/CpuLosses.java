@@ -19,7 +19,7 @@ final class CpuLosses {
     }
 
     static float[] softmax(float[] x, int rows, int k) {
-        float[] y = new float[x.length];
+        float[] y = ArrayPool.zeroed(x.length);
         for (int r = 0; r < rows; r++) {
             int o = r * k;
             double lse = logSumExp(x, o, k);

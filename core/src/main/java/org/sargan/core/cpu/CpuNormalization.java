@@ -12,9 +12,9 @@ final class CpuNormalization {
      * @return {y, mean (n*c), rstd (n*c)}
      */
     static float[][] instanceNorm(float[] x, float[] gamma, float[] beta, int n, int c, int hw, float eps) {
-        float[] y = new float[x.length];
-        float[] mean = new float[n * c];
-        float[] rstd = new float[n * c];
+        float[] y = ArrayPool.zeroed(x.length);
+        float[] mean = ArrayPool.zeroed(n * c);
+        float[] rstd = ArrayPool.zeroed(n * c);
         Parallel.forEach(n * c, plane -> {
             int o = plane * hw;
             double mu = sum(x, o, hw) / hw;
@@ -38,7 +38,7 @@ final class CpuNormalization {
      */
     static float[][] instanceNormGrad(float[] gy, float[] x, float[] gamma, float[] mean, float[] rstd, int n, int c,
             int hw) {
-        float[] dx = new float[x.length];
+        float[] dx = ArrayPool.zeroed(x.length);
         double[] sumGy = new double[n * c];
         double[] sumGyXhat = new double[n * c];
         Parallel.forEach(n * c, plane -> {
@@ -57,8 +57,8 @@ final class CpuNormalization {
                 dx[o + i] = k * (gy[o + i] - mg - xhat * mgx);
             }
         });
-        float[] dgamma = new float[c];
-        float[] dbeta = new float[c];
+        float[] dgamma = ArrayPool.zeroed(c);
+        float[] dbeta = ArrayPool.zeroed(c);
         for (int ch = 0; ch < c; ch++) {
             double a = 0;
             double b = 0;

@@ -35,7 +35,7 @@ final class CpuReductions {
                 }
             }
         }
-        float[] y = new float[acc.length];
+        float[] y = ArrayPool.zeroed(acc.length);
         for (int i = 0; i < y.length; i++) {
             y[i] = (float) acc[i];
         }
@@ -45,7 +45,7 @@ final class CpuReductions {
     /** Broadcasts x (same rank, dimensions of 1 repeated) to {@code shape}. */
     static float[] expand(float[] x, int[] xs, int[] shape) {
         Strided plan = new Strided(shape, xs);
-        float[] y = new float[Shape.numel(shape)];
+        float[] y = ArrayPool.zeroed(Shape.numel(shape));
         int inner = plan.inner;
         int sx = plan.innerStride(1);
         Parallel.forRange(plan.rows, Math.max(1, GRAIN / inner), (r0, r1) -> {

@@ -14,7 +14,7 @@ final class CpuShapes {
     static float[] concat(float[][] parts, int[][] shapes, int[] out, int dim) {
         int inner = Shape.inner(out, dim);
         int outer = Shape.outer(out, dim);
-        float[] y = new float[Shape.numel(out)];
+        float[] y = ArrayPool.zeroed(Shape.numel(out));
         int off = 0;
         for (int i = 0; i < parts.length; i++) {
             int len = shapes[i][dim] * inner;
@@ -27,7 +27,7 @@ final class CpuShapes {
     /** The slice {@code [start, start + length)} of dimension {@code dim} of x (shape s). */
     static float[] narrow(float[] x, int[] s, int dim, int start, int length) {
         int inner = Shape.inner(s, dim);
-        float[] y = new float[Shape.outer(s, dim) * length * inner];
+        float[] y = ArrayPool.zeroed(Shape.outer(s, dim) * length * inner);
         copyRows(x, s[dim] * inner, start * inner, y, length * inner, 0, length * inner, Shape.outer(s, dim));
         return y;
     }
@@ -35,7 +35,7 @@ final class CpuShapes {
     /** gy (shape s) embedded at {@code start} of dimension {@code dim} in zeros of {@code size}. */
     static float[] unnarrow(float[] gy, int[] s, int dim, int start, int size) {
         int inner = Shape.inner(s, dim);
-        float[] y = new float[Shape.outer(s, dim) * size * inner];
+        float[] y = ArrayPool.zeroed(Shape.outer(s, dim) * size * inner);
         copyRows(gy, s[dim] * inner, 0, y, size * inner, start * inner, s[dim] * inner, Shape.outer(s, dim));
         return y;
     }

@@ -16,7 +16,7 @@ final class CpuSpatial {
     static float[] reflectionPad(float[] x, int planes, int h, int w, int p) {
         int hp = h + 2 * p;
         int wp = w + 2 * p;
-        float[] y = new float[planes * hp * wp];
+        float[] y = ArrayPool.zeroed(planes * hp * wp);
         Parallel.forEach(planes, c -> {
             int src = c * h * w;
             int dst = c * hp * wp;
@@ -35,7 +35,7 @@ final class CpuSpatial {
     static float[] reflectionPadGrad(float[] gy, int planes, int h, int w, int p) {
         int hp = h + 2 * p;
         int wp = w + 2 * p;
-        float[] dx = new float[planes * h * w];
+        float[] dx = ArrayPool.zeroed(planes * h * w);
         Parallel.forEach(planes, c -> {
             int dst = c * h * w;
             int src = c * hp * wp;
@@ -51,7 +51,7 @@ final class CpuSpatial {
     }
 
     static float[] upsample2x(float[] x, int planes, int h, int w) {
-        float[] y = new float[planes * 4 * h * w];
+        float[] y = ArrayPool.zeroed(planes * 4 * h * w);
         int w2 = 2 * w;
         Parallel.forEach(planes, c -> {
             for (int i = 0; i < h; i++) {
@@ -70,7 +70,7 @@ final class CpuSpatial {
 
     /** gy is (planes, 2h, 2w); sums every 2x2 block into (planes, h, w). */
     static float[] upsample2xGrad(float[] gy, int planes, int h, int w) {
-        float[] dx = new float[planes * h * w];
+        float[] dx = ArrayPool.zeroed(planes * h * w);
         int w2 = 2 * w;
         Parallel.forEach(planes, c -> {
             for (int i = 0; i < h; i++) {

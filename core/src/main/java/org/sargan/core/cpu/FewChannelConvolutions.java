@@ -33,7 +33,7 @@ final class FewChannelConvolutions {
     private static float[] padded(float[] x, int img, ConvGeometry g) {
         int hp = g.h() + 2 * g.pad();
         int wp = g.w() + 2 * g.pad();
-        float[] xp = new float[g.cin() * hp * wp];
+        float[] xp = ArrayPool.zeroed(g.cin() * hp * wp);
         for (int ci = 0; ci < g.cin(); ci++) {
             for (int iy = 0; iy < g.h(); iy++) {
                 System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,
@@ -51,7 +51,7 @@ final class FewChannelConvolutions {
         int wp = g.w() + 2 * g.pad();
         int kh = g.kh();
         int kw = g.kw();
-        float[] y = new float[g.n() * cout * ho * wo];
+        float[] y = ArrayPool.zeroed(g.n() * cout * ho * wo);
         int[] offsets = new int[g.patch()];
         for (int ci = 0, t = 0; ci < g.cin(); ci++) {
             for (int ky = 0; ky < kh; ky++) {
@@ -62,7 +62,7 @@ final class FewChannelConvolutions {
         }
         Parallel.forEach(g.n(), img -> {
             float[] xp = padded(x, img, g);
-            float[] acc = new float[wo];
+            float[] acc = ArrayPool.zeroed(wo);
             for (int co = 0; co < cout; co++) {
                 for (int oy = 0; oy < ho; oy++) {
                     if (SIMD) {
@@ -83,6 +83,7 @@ final class FewChannelConvolutions {
                     System.arraycopy(acc, 0, y, ((img * cout + co) * ho + oy) * wo, wo);
                 }
             }
+            ArrayPool.give(xp);
         });
         return y;
     }
@@ -96,7 +97,7 @@ final class FewChannelConvolutions {
         int kh = g.kh();
         int kw = g.kw();
         int taps = kh * kw;
-        float[] dw = new float[cout * g.patch()];
+        float[] dw = ArrayPool.zeroed(cout * g.patch());
         // the padded images, made once and shared (read only) by the channel tasks
         float[][] xps = new float[g.n()][];
         Parallel.forEach(g.n(), img -> xps[img] = padded(x, img, g));
@@ -119,10 +120,11 @@ final class FewChannelConvolutions {
                     }
                 }
             });
+            giveAll(xps);
             return dw;
         }
         Parallel.forEach(g.cin(), ci -> {
-            float[] acc = new float[cout * taps * wo];
+            float[] acc = ArrayPool.zeroed(cout * taps * wo);
             for (int img = 0; img < g.n(); img++) {
                 float[] xp = xps[img];
                 for (int oy = 0; oy < ho; oy++) {
@@ -148,6 +150,7 @@ final class FewChannelConvolutions {
                 }
             }
         });
+        giveAll(xps);
         return dw;
     }
 
@@ -162,6 +165,12 @@ final class FewChannelConvolutions {
     private static void mulAdd(float[] u, int uo, float[] v, int vo, float[] acc, int ao, int n) {
         for (int i = 0; i < n; i++) {
             acc[ao + i] = Math.fma(u[uo + i], v[vo + i], acc[ao + i]);
+        }
+    }
+
+    private static void giveAll(float[][] arrays) {
+        for (float[] a : arrays) {
+            ArrayPool.give(a);
         }
     }
 }

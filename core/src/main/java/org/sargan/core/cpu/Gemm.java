@@ -81,7 +81,9 @@ public final class Gemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        multiply(pack(kernel, m, k, a, aOff, aRs, aCs), n, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+        PackedA pa = pack(kernel, m, k, a, aOff, aRs, aCs);
+        multiply(pa, n, b, bOff, bRs, bCs, c, cOff, ldc, accumulate);
+        pa.free();
     }
 
     /**
@@ -100,7 +102,12 @@ public final class Gemm {
             this.m = m;
             this.k = k;
             this.mPad = roundUp(m, mk.mr());
-            this.data = new float[mPad * Math.max(k, 1)];
+            this.data = ArrayPool.zeroed(mPad * Math.max(k, 1));
+        }
+
+        /** Hands the packed panels back to the {@link ArrayPool}: for callers that know this is its last use. */
+        void free() {
+            ArrayPool.give(data);
         }
 
         /** Start of the panel holding rows [ir, ir + MR) of the k block starting at pc. */

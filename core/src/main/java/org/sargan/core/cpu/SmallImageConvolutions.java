@@ -33,10 +33,10 @@ final class SmallImageConvolutions {
         int patch = g.patch();
         int cout = g.cout();
         float[] colsT = im2colTransposed(x, g);
-        float[] yT = new float[rows * cout];
+        float[] yT = ArrayPool.zeroed(rows * cout);
         // B(k = tap, j = channel) = W[channel][tap]: a strided B, packed panel by panel
         Gemm.sgemm(rows, cout, patch, colsT, 0, patch, 1, wt, 0, 1, patch, yT, 0, cout, false);
-        float[] y = new float[g.n() * cout * g.outPixels()];
+        float[] y = ArrayPool.zeroed(g.n() * cout * g.outPixels());
         int pix = g.outPixels();
         for (int img = 0; img < g.n(); img++) {
             for (int p = 0; p < pix; p++) {
@@ -46,6 +46,8 @@ final class SmallImageConvolutions {
                 }
             }
         }
+        ArrayPool.give(colsT);
+        ArrayPool.give(yT);
         return y;
     }
 
@@ -53,16 +55,19 @@ final class SmallImageConvolutions {
         int rows = g.n() * g.outPixels();
         int patch = g.patch();
         float[] dyT = transposedGradient(gy, g);
-        float[] dcolsT = new float[rows * patch];
+        float[] dcolsT = ArrayPool.zeroed(rows * patch);
         Gemm.sgemm(rows, patch, g.cout(), dyT, 0, g.cout(), 1, wt, 0, patch, 1, dcolsT, 0, patch, false);
-        return col2imTransposed(dcolsT, g);
+        ArrayPool.give(dyT);
+        float[] dx = col2imTransposed(dcolsT, g);
+        ArrayPool.give(dcolsT);
+        return dx;
     }
 
     /** Row (image, oy, ox) holds that output pixel's receptive field, tap (ci, ky, kx) at column ci*kh*kw+ky*kw+kx. */
     static float[] im2colTransposed(float[] x, ConvGeometry g) {
         int patch = g.patch();
         int pix = g.outPixels();
-        float[] colsT = new float[g.n() * pix * patch];
+        float[] colsT = ArrayPool.zeroed(g.n() * pix * patch);
         Parallel.forEach(g.n(), img -> {
             for (int oy = 0; oy < g.ho(); oy++) {
                 for (int ox = 0; ox < g.wo(); ox++) {
@@ -89,7 +94,7 @@ final class SmallImageConvolutions {
     private static float[] transposedGradient(float[] gy, ConvGeometry g) {
         int pix = g.outPixels();
         int cout = g.cout();
-        float[] dyT = new float[g.n() * pix * cout];
+        float[] dyT = ArrayPool.zeroed(g.n() * pix * cout);
         for (int img = 0; img < g.n(); img++) {
             for (int co = 0; co < cout; co++) {
                 int src = (img * cout + co) * pix;
@@ -105,7 +110,7 @@ final class SmallImageConvolutions {
     private static float[] col2imTransposed(float[] dcolsT, ConvGeometry g) {
         int patch = g.patch();
         int pix = g.outPixels();
-        float[] dx = new float[g.n() * g.cin() * g.inPixels()];
+        float[] dx = ArrayPool.zeroed(g.n() * g.cin() * g.inPixels());
         // an image's gradient is written only from its own rows: images run in parallel without races
         Parallel.forEach(g.n(), img -> {
             for (int oy = 0; oy < g.ho(); oy++) {

@@ -1,0 +1,64 @@
+package org.sargan.core.cpu;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Float arrays for the CPU backend's outputs and large temporaries, reused instead of allocated afresh: a training
+ * step makes the same shapes every iteration, so the arrays that {@link org.sargan.core.MemoryScope} frees at the
+ * end of one step are the ones the next step asks for. Without it every op's output was a new array of megabytes,
+ * mostly "humongous" to the G1 collector, and a D+G step spent up to 40% of its time collecting them.
+ *
+ * <p>Arrays come back zeroed, exactly as {@code new float[n]} would, so no kernel depends on the pool. Only arrays
+ * of at least {@link #MIN_LENGTH} floats are pooled (smaller ones cost the collector nearly nothing), and the pool
+ * holds at most a quarter of the maximum heap: beyond that, given arrays are left to the collector. An array must
+ * be given back only when nothing reads it again; {@link CpuStorage#release} makes sure of that for tensors.
+ */
+final class ArrayPool {
+    static final int MIN_LENGTH = 1 << 14;
+    private static final long CAPACITY = Runtime.getRuntime().maxMemory() / 4 / Float.BYTES;
+    private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
+    private static long held;
+
+    private ArrayPool() {
+    }
+
+    /** A zeroed array of n floats: a pooled one of that length if any, else a new one. */
+    static float[] zeroed(int n) {
+        float[] a = n >= MIN_LENGTH ? take(n) : null;
+        if (a == null) {
+            return new float[n];
+        }
+        if (n >= 1 << 20) {
+            Parallel.forRange(n, 1 << 18, (lo, hi) -> Arrays.fill(a, lo, hi, 0f));
+        } else {
+            Arrays.fill(a, 0f);
+        }
+        return a;
+    }
+
+    private static synchronized float[] take(int n) {
+        ArrayDeque<float[]> q = FREE.get(n);
+        float[] a = q == null ? null : q.poll();
+        if (a != null) {
+            held -= n;
+        }
+        return a;
+    }
+
+    /** Gives a back for reuse; its contents are garbage from now on. */
+    static synchronized void give(float[] a) {
+        if (a == null || a.length < MIN_LENGTH || held + a.length > CAPACITY) {
+            return;
+        }
+        FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        held += a.length;
+    }
+
+    /** Floats held for reuse now (for tests and the profiler's notes). */
+    static synchronized long held() {
+        return held;
+    }
+}

@@ -1,0 +1,60 @@
+package org.sargan.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.sargan.core.MemoryScope;
+import org.sargan.core.Tensor;
+
+/** CPU arrays freed by a MemoryScope: reused zeroed by the next op, and never readable through the freed tensor. */
+class ArrayPoolTest {
+    private static final int N = ArrayPool.MIN_LENGTH * 3 + 7;
+
+    @Test
+    void aFreedTensorRefusesToBeReadAndAKeptOneKeepsItsValues() {
+        Tensor x = Tensor.uniform(new Random(3), -1, 1, N);
+        Tensor temp;
+        Tensor kept;
+        try (MemoryScope step = MemoryScope.open()) {
+            temp = x.relu();
+            kept = step.keep(x.add(x));
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, temp::toArray);
+        assertTrue(e.getMessage().contains("MemoryScope"), e.getMessage());
+        float[] xs = x.toArray();
+        float[] ks = kept.toArray();
+        for (int i = 0; i < N; i++) {
+            assertEquals(xs[i] + xs[i], ks[i], "kept element " + i);
+        }
+    }
+
+    @Test
+    void aReusedArrayComesBackZeroed() {
+        float[] a = ArrayPool.zeroed(N);
+        java.util.Arrays.fill(a, 5f);
+        ArrayPool.give(a);
+        float[] b = ArrayPool.zeroed(N);
+        assertSame(a, b, "the pool hands the freed array out again");
+        assertArrayEquals(new float[N], b);
+    }
+
+    @Test
+    void resultsDoNotDependOnWhetherArraysWereReused() {
+        Tensor x = Tensor.uniform(new Random(4), -1, 1, 2, 3, 96, 96);
+        Tensor w = Tensor.uniform(new Random(5), -1, 1, 4, 3, 3, 3);
+        float[] fresh = org.sargan.core.ops.Convolutions.conv2dRaw(x, w, new org.sargan.core.ConvSpec(1, 1)).toArray();
+        try (MemoryScope step = MemoryScope.open()) {
+            // fill the pool with arrays of garbage, of the sizes the convolution asks for
+            for (int i = 0; i < 3; i++) {
+                x.add(x).relu();
+            }
+        }
+        float[] reused = org.sargan.core.ops.Convolutions.conv2dRaw(x, w, new org.sargan.core.ConvSpec(1, 1)).toArray();
+        assertArrayEquals(fresh, reused);
+    }
+}
