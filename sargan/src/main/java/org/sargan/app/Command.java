@@ -16,12 +16,12 @@ enum Command {
             + "in seconds; writes expressions.png and intensity.png (one face from strength 0 to 1). With --train: "
             + "render the built-in faces and train a small SARGAN on them (32 px, G conv_dim 32, D conv_dim 64, "
             + "batch 8); writes samples.png, losses.png, losses.csv and checkpoint.safetensors",
-            flag("train", "train a model instead of showing one (about 13 minutes on 2 cores with the defaults)"),
+            flag("train", "train a model instead of showing one (about 10 minutes on 2 cores with the defaults)"),
             opt("checkpoint", "FILE", Command.BUILT_IN, "without --train: the generator to show, any file "
                     + "translate reads"),
             opt("identities", "N", "6", "without --train: held-out built-in identities, one row each"),
             opt("intensity", "EXPRESSION", "happy", "without --train: the expression of the intensity strip"),
-            opt("iters", "N", "3000", "with --train: training iterations"),
+            opt("iters", "N", "3600", "with --train: training iterations"),
             opt("lr", "X", "2e-4", "with --train: learning rate of both Adam optimisers"),
             opt("out", "DIR", "runs/demo", "output folder"),
             flag("overwrite", "with --train: replace a run already in --out")),

@@ -22,8 +22,9 @@ import org.sargan.train.Trainer;
 final class TrainCommand {
     /**
      * The demo's defaults, the smallest run seen to change expressions visibly on 2 cores: 32 px, G conv_dim 32,
-     * D conv_dim 64 (a narrower critic learned the classes too slowly), lr 2e-4, 3,000 iterations (13 minutes); the
-     * last two are the defaults of --lr and --iters in {@link Command#DEMO}. The first changes (eye opening, the surprised mouth) show at about 1,250 iterations.
+     * D conv_dim 64 (a narrower critic learned the classes too slowly), lr 2e-4, 3,600 iterations (about 10
+     * minutes at ~6 it/s); the last two are the defaults of --lr and --iters in {@link Command#DEMO}. The first
+     * changes (eye opening, the surprised mouth) show at about 1,250 iterations.
      */
     static final int DEMO_SIZE = 32;
     static final int DEMO_CONV_DIM = 32;

@@ -39,6 +39,7 @@ final class CpuConvolutions {
         // and column range, each packing its columns of im2col(x) straight from the image: no im2col buffer, and
         // images run in parallel without a barrier between them.
         Gemm.PackedA w = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), g.patch(), wt, 0, g.patch(), 1);
+        Taps taps = g.isPointwise() ? null : Taps.of(g);
         int nr = Gemm.panelWidth();
         int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
         int perImage = (pixels + chunk - 1) / chunk;
@@ -46,40 +47,80 @@ final class CpuConvolutions {
             int img = t / perImage;
             int j0 = (t % perImage) * chunk;
             Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
-                    : im2colPanels(x, img * inSize, g);
+                    : im2colPanels(x, img * inSize, g, taps);
             Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, Math.min(pixels, j0 + chunk), false);
         });
         w.free();
         return y;
     }
 
+    /**
+     * Where each kernel tap reads, worked out once per convolution instead of with integer divisions for every run
+     * of every panel: tap k = (ci, ky, kx) reads plane ci at offset (ky, kx), and for kernel column kx the output
+     * columns [lo[kx], hi[kx]) fall inside the image (0 <= ox*stride - pad + kx < w).
+     */
+    record Taps(int[] plane, int[] ky, int[] kx, int[] lo, int[] hi) {
+        static Taps of(ConvGeometry g) {
+            int patch = g.patch();
+            int[] plane = new int[patch];
+            int[] ky = new int[patch];
+            int[] kx = new int[patch];
+            for (int k = 0; k < patch; k++) {
+                plane[k] = k / (g.kh() * g.kw()) * g.inPixels();
+                ky[k] = k % (g.kh() * g.kw()) / g.kw();
+                kx[k] = k % g.kw();
+            }
+            int s = g.stride();
+            int[] lo = new int[g.kw()];
+            int[] hi = new int[g.kw()];
+            for (int c = 0; c < g.kw(); c++) {
+                int shift = c - g.pad();
+                lo[c] = shift >= 0 ? 0 : (-shift + s - 1) / s;
+                hi[c] = Math.max(lo[c], (g.w() - shift + s - 1) / s);
+            }
+            return new Taps(plane, ky, kx, lo, hi);
+        }
+    }
+
     /** The im2col matrix of one image (patch x outPixels) as GEMM panels, read straight from the image. */
     static Gemm.BPanels im2colPanels(float[] x, int xOff, ConvGeometry g) {
-        int khw = g.kh() * g.kw();
+        return im2colPanels(x, xOff, g, Taps.of(g));
+    }
+
+    static Gemm.BPanels im2colPanels(float[] x, int xOff, ConvGeometry g, Taps taps) {
         int wo = g.wo();
         return (bp, pc, kc, jc, nc, nr) -> {
+            // a panel's columns split into output-row segments: the same for every tap, so found once per panel
+            int[] segStart = new int[nr + 1];
+            int[] segOy = new int[nr + 1];
+            int[] segOx = new int[nr + 1];
             for (int jr = 0; jr < nc; jr += nr) {
                 int nn = Math.min(nr, nc - jr);
+                int segs = 0;
+                for (int done = 0; done < nn; segs++) {
+                    int j = jc + jr + done;
+                    segStart[segs] = done;
+                    segOy[segs] = j / wo;
+                    segOx[segs] = j - segOy[segs] * wo;
+                    done += Math.min(nn - done, wo - segOx[segs]);
+                }
+                segStart[segs] = nn;
                 for (int p = 0; p < kc; p++) {
                     int k = pc + p;
-                    int ci = k / khw;
-                    int ky = (k % khw) / g.kw();
-                    int kx = k % g.kw();
-                    int plane = xOff + ci * g.inPixels();
+                    int ky = taps.ky()[k];
+                    int kx = taps.kx()[k];
+                    int plane = xOff + taps.plane()[k];
                     int dst = jr * kc + p * nr;
-                    // the panel's pixels, one output-row segment at a time
-                    for (int done = 0; done < nn;) {
-                        int j = jc + jr + done;
-                        int oy = j / wo;
-                        int ox = j - oy * wo;
-                        int len = Math.min(nn - done, wo - ox);
-                        int iy = oy * g.stride() - g.pad() + ky;
+                    for (int sg = 0; sg < segs; sg++) {
+                        int done = segStart[sg];
+                        int len = segStart[sg + 1] - done;
+                        int iy = segOy[sg] * g.stride() - g.pad() + ky;
                         if (iy < 0 || iy >= g.h()) {
                             Arrays.fill(bp, dst + done, dst + done + len, 0f);
                         } else {
-                            rowTaps(x, plane + iy * g.w(), g, kx, ox, len, bp, dst + done);
+                            rowTaps(x, plane + iy * g.w(), g, kx, taps.lo()[kx], taps.hi()[kx], segOx[sg], len, bp,
+                                    dst + done);
                         }
-                        done += len;
                     }
                     Arrays.fill(bp, dst + nn, dst + nr, 0f);
                 }
@@ -213,17 +254,34 @@ final class CpuConvolutions {
      * rows (as im2col does) and spread into the panel's column.
      */
     static Gemm.BPanels im2colTransposedPanels(float[] x, ConvGeometry g) {
-        int khw = g.kh() * g.kw();
+        Taps taps = Taps.of(g);
         int wo = g.wo();
         int pixels = g.outPixels();
         int inSize = g.cin() * g.inPixels();
-        ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> ArrayPool.zeroed(0));
+        ThreadLocal<float[]> runs = ThreadLocal.withInitial(() -> new float[0]);
         return (bp, pc, kc, jc, nc, nr) -> {
             float[] run = runs.get();
             if (run.length < kc) {
-                run = ArrayPool.zeroed(kc);
+                run = new float[kc];
                 runs.set(run);
             }
+            // rows pc .. pc+kc split into output-row segments (of one image each): the same for every tap
+            int[] segStart = new int[kc + 1];
+            int[] segImg = new int[kc + 1];
+            int[] segOy = new int[kc + 1];
+            int[] segOx = new int[kc + 1];
+            int segs = 0;
+            for (int done = 0; done < kc; segs++) {
+                int row = pc + done;
+                int img = row / pixels;
+                int pix = row - img * pixels;
+                segStart[segs] = done;
+                segImg[segs] = img * inSize;
+                segOy[segs] = pix / wo;
+                segOx[segs] = pix - segOy[segs] * wo;
+                done += Math.min(kc - done, wo - segOx[segs]);
+            }
+            segStart[segs] = kc;
             for (int jr = 0; jr < nc; jr += nr) {
                 int nn = Math.min(nr, nc - jr);
                 int base = jr * kc;
@@ -235,24 +293,18 @@ final class CpuConvolutions {
                         continue;
                     }
                     int tap = jc + jr + j;
-                    int ci = tap / khw;
-                    int ky = (tap % khw) / g.kw();
-                    int kx = tap % g.kw();
-                    // rows pc .. pc+kc of this tap, one output-row segment (of one image) at a time
-                    for (int done = 0; done < kc;) {
-                        int row = pc + done;
-                        int img = row / pixels;
-                        int pix = row - img * pixels;
-                        int oy = pix / wo;
-                        int ox = pix - oy * wo;
-                        int len = Math.min(kc - done, wo - ox);
-                        int iy = oy * g.stride() - g.pad() + ky;
+                    int ky = taps.ky()[tap];
+                    int kx = taps.kx()[tap];
+                    for (int sg = 0; sg < segs; sg++) {
+                        int done = segStart[sg];
+                        int len = segStart[sg + 1] - done;
+                        int iy = segOy[sg] * g.stride() - g.pad() + ky;
                         if (iy < 0 || iy >= g.h()) {
                             Arrays.fill(run, done, done + len, 0f);
                         } else {
-                            rowTaps(x, img * inSize + ci * g.inPixels() + iy * g.w(), g, kx, ox, len, run, done);
+                            rowTaps(x, segImg[sg] + taps.plane()[tap] + iy * g.w(), g, kx, taps.lo()[kx],
+                                    taps.hi()[kx], segOx[sg], len, run, done);
                         }
-                        done += len;
                     }
                     for (int p = 0; p < kc; p++) {
                         bp[base + p * nr + j] = run[p];
@@ -296,19 +348,34 @@ final class CpuConvolutions {
         int s = g.stride();
         int shift = kx - g.pad();
         // valid ox: 0 <= ox*s + shift < w
-        int lo = Math.max(ox0, Math.min(ox0 + len, shift >= 0 ? 0 : (-shift + s - 1) / s));
-        int hi = Math.max(lo, Math.min(ox0 + len, (g.w() - shift + s - 1) / s));
-        Arrays.fill(dst, dstOff, dstOff + lo - ox0, 0f);
+        int loK = shift >= 0 ? 0 : (-shift + s - 1) / s;
+        rowTaps(x, row, g, kx, loK, Math.max(loK, (g.w() - shift + s - 1) / s), ox0, len, dst, dstOff);
+    }
+
+    /** As above, with the in-image output columns [loK, hiK) of kernel column kx given ({@link Taps}). */
+    private static void rowTaps(float[] x, int row, ConvGeometry g, int kx, int loK, int hiK, int ox0, int len,
+            float[] dst, int dstOff) {
+        int s = g.stride();
+        int shift = kx - g.pad();
+        int lo = Math.max(ox0, Math.min(ox0 + len, loK));
+        int hi = Math.max(lo, Math.min(ox0 + len, hiK));
+        if (lo > ox0) {
+            Arrays.fill(dst, dstOff, dstOff + lo - ox0, 0f);
+        }
         if (s == 1) {
-            if (hi > lo) {
-                System.arraycopy(x, row + lo + shift, dst, dstOff + lo - ox0, hi - lo);
+            int o = dstOff - ox0;
+            int src = row + shift;
+            for (int ox = lo; ox < hi; ox++) {
+                dst[o + ox] = x[src + ox];
             }
         } else {
             for (int ox = lo; ox < hi; ox++) {
                 dst[dstOff + ox - ox0] = x[row + ox * s + shift];
             }
         }
-        Arrays.fill(dst, dstOff + hi - ox0, dstOff + len, 0f);
+        if (hi < ox0 + len) {
+            Arrays.fill(dst, dstOff + hi - ox0, dstOff + len, 0f);
+        }
     }
 
     /** Adjoint of im2col: adds every column entry back onto the input pixel it came from. */

@@ -119,6 +119,11 @@ class ThreadCountTest {
         large("attention gate (4, 16, 32, 32)", x -> Attention.gate(x[0], x[1], x[2]), new int[] {4, 16, 32, 32},
                 new int[] {4, 16, 32, 32}, new int[] {4, 1, 32, 32});
         large("tanh * x of 200,000", x -> x[0].tanh().mul(x[0]), new int[] {200_000});
+        large("conv of a tiny output, the batch in one product (8, 64, 4, 4) -> 2x2",
+                x -> Convolutions.conv2d(x[0], x[1], null, 2, 1), new int[] {8, 64, 4, 4}, new int[] {96, 64, 4, 4});
+        large("conv to 3 channels, 7x7 (4, 16, 24, 24)", x -> Convolutions.conv2d(x[0], x[1], null, 1, 3),
+                new int[] {4, 16, 24, 24}, new int[] {3, 16, 7, 7});
+        large("leaky relu of 200,000", x -> x[0].leakyRelu(0.01f).relu(), new int[] {200_000});
         large("bias-gradient sum (8, 32, 40, 40)", x -> x[0].sum(new int[] {0, 2, 3}, false),
                 new int[] {8, 32, 40, 40});
     }
