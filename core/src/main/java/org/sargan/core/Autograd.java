@@ -117,6 +117,61 @@ public final class Autograd {
      */
     private static Map<Object, Tensor> run(Tensor[] roots, Tensor[] seeds, Tensor[] targets, boolean createGraph,
             boolean retainGraph) {
+        if (createGraph) {
+            // the gradients are part of a graph that lives on: nothing made here may be freed early
+            return run(roots, seeds, targets, true, retainGraph, null);
+        }
+        try (MemoryScope scope = MemoryScope.open()) {
+            Pass pass = new Pass(scope);
+            Map<Object, Tensor> grads = run(roots, seeds, targets, false, retainGraph, pass);
+            // what the caller gets: the leaves' gradients and the targets'; everything else made here is dead
+            pass.leafGrads.forEach(scope::keep);
+            grads.values().forEach(scope::keep);
+            return grads;
+        }
+    }
+
+    /**
+     * The bookkeeping that frees a gradient as soon as the engine has passed it on (as PyTorch does), instead of
+     * at the end of the training step: for each storage, how many accumulators and leaf gradients hold it.
+     * Only storages made during this backward pass are ever freed; a backward function may hand its incoming
+     * gradient on unchanged (add does, to both inputs) or as a view (reshape does), which the counts cover.
+     */
+    private static final class Pass {
+        final MemoryScope scope;
+        final Map<Storage, Integer> refs = new IdentityHashMap<>();
+        final List<Tensor> leafGrads = new ArrayList<>();
+
+        Pass(MemoryScope scope) {
+            this.scope = scope;
+        }
+
+        void hold(Tensor t) {
+            refs.merge(t.storage(), 1, Integer::sum);
+        }
+
+        /** One holder of t let go of it; free t if it was the last and this pass made it. */
+        void drop(Tensor t) {
+            Storage s = t.storage();
+            Integer n = refs.get(s);
+            if (n != null && n > 1) {
+                refs.put(s, n - 1);
+                return;
+            }
+            refs.remove(s);
+            scope.releaseIfMade(s);
+        }
+
+        /** t was computed and used, but is held by nobody (unless by another name): free it if so. */
+        void dropIfUnheld(Tensor t) {
+            if (!refs.containsKey(t.storage())) {
+                scope.releaseIfMade(t.storage());
+            }
+        }
+    }
+
+    private static Map<Object, Tensor> run(Tensor[] roots, Tensor[] seeds, Tensor[] targets, boolean createGraph,
+            boolean retainGraph, Pass pass) {
         List<Node> order = topologicalOrder(roots);
         Map<Object, Boolean> isTarget = new IdentityHashMap<>();
         if (targets != null) {
@@ -128,11 +183,12 @@ public final class Autograd {
         Map<Object, Tensor> grads = new IdentityHashMap<>();
         try (GradMode.Scope s = GradMode.set(createGraph)) {
             for (int i = 0; i < roots.length; i++) {
-                accumulate(grads, key(roots[i]), seeds[i]);
+                accumulate(grads, key(roots[i]), seeds[i], pass);
             }
             for (int n = order.size() - 1; n >= 0; n--) {
                 Node node = order.get(n);
-                Tensor gy = isTarget.containsKey(node) ? grads.get(node) : grads.remove(node);
+                boolean target = isTarget.containsKey(node);
+                Tensor gy = target ? grads.get(node) : grads.remove(node);
                 if (gy == null || (needed != null && !needed.get(node))) {
                     continue;
                 }
@@ -160,19 +216,41 @@ public final class Autograd {
                     }
                     if (targets == null && inputs[i].isLeaf()) {
                         Tensor old = inputs[i].grad();
-                        inputs[i].setGrad(old == null ? (createGraph ? g : g.detach()) : Elementwise.add(old, g));
+                        Tensor now = old == null ? (createGraph ? g : g.detach()) : Elementwise.add(old, g);
+                        inputs[i].setGrad(now);
+                        if (pass != null) {
+                            pass.hold(now);
+                            pass.leafGrads.add(now);
+                            if (old != null) {
+                                pass.leafGrads.remove(old);
+                                pass.drop(old);
+                                pass.dropIfUnheld(g);
+                            }
+                        }
                     } else {
-                        accumulate(grads, key(inputs[i]), g);
+                        accumulate(grads, key(inputs[i]), g, pass);
                     }
+                }
+                if (pass != null && !target) {
+                    // gy's accumulator is gone and its node has run: nothing of the engine reads it again
+                    pass.drop(gy);
                 }
             }
         }
         return grads;
     }
 
-    private static void accumulate(Map<Object, Tensor> grads, Object k, Tensor g) {
+    private static void accumulate(Map<Object, Tensor> grads, Object k, Tensor g, Pass pass) {
         Tensor old = grads.get(k);
-        grads.put(k, old == null ? g : Elementwise.add(old, g));
+        Tensor now = old == null ? g : Elementwise.add(old, g);
+        grads.put(k, now);
+        if (pass != null) {
+            pass.hold(now);
+            if (old != null) {
+                pass.drop(old);
+                pass.dropIfUnheld(g);
+            }
+        }
     }
 
     /** Nodes reachable from the roots, each after all nodes that produce its inputs (iterative post-order DFS). */

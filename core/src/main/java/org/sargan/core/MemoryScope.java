@@ -70,6 +70,18 @@ public final class MemoryScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Frees s now if this scope made it (and has not freed it): for an owner that knows nothing reads s again
+     * before the scope closes, such as the autograd engine with a gradient it has passed on. Returns whether it did.
+     */
+    public boolean releaseIfMade(Storage s) {
+        if (closed || kept.contains(s) || !made.remove(s)) {
+            return false;
+        }
+        s.release();
+        return true;
+    }
+
     /** Frees every storage made in this scope and not kept; a kept one passes to the enclosing scope. */
     @Override
     public void close() {

@@ -296,8 +296,26 @@ public final class Trainer {
         Tensor cOrg = oneHot(labelOrg);
         Tensor cTrg = oneHot(labelTrg);
 
+        // Each step kind runs in its own memory scope: what the D step made is freed before the G step starts, so
+        // the two never hold their activations at the same time (peak memory is the larger of them, not the sum).
         Profiler.section("D step");
-        // 2. Train the discriminator: real vs fake, classification of real images, gradient penalty.
+        try (MemoryScope phase = MemoryScope.open()) {
+            discriminatorStep(xReal, cTrg, labelOrg, alpha, losses);
+            keepState(phase, d, optD);
+        }
+        if ((iteration + 1) % cfg.nCritic() == 0) {
+            Profiler.section("G step");
+            try (MemoryScope phase = MemoryScope.open()) {
+                generatorStep(xReal, cOrg, cTrg, labelTrg, losses);
+                keepState(phase, g, optG);
+            }
+        }
+        iteration++;
+        return losses;
+    }
+
+    /** 2. Train the discriminator: real vs fake, classification of real images, gradient penalty. */
+    private void discriminatorStep(Tensor xReal, Tensor cTrg, int[] labelOrg, float[] alpha, Map<String, Float> losses) {
         d.zeroGrad();
         Discriminator.Output outReal = d.forward(xReal);
         Tensor dLossReal = outReal.outSrc().mean().neg();
@@ -315,13 +333,14 @@ public final class Trainer {
         losses.put("D/fake", dLossFake.item());
         losses.put("D/cls", dLossCls.item());
         losses.put("D/gp", dLossGp.item());
+    }
 
-        // 3. Train the generator every n_critic iterations: fool D, be classified as the target, reconstruct.
-        if ((iteration + 1) % cfg.nCritic() == 0) {
-            Profiler.section("G step");
-            g.zeroGrad();
-            // D only passes gradients through to G's output here: its own weight gradients would be thrown away
-            d.setRequiresGrad(false);
+    /** 3. Train the generator (every n_critic iterations): fool D, be classified as the target, reconstruct. */
+    private void generatorStep(Tensor xReal, Tensor cOrg, Tensor cTrg, int[] labelTrg, Map<String, Float> losses) {
+        g.zeroGrad();
+        // D only passes gradients through to G's output here: its own weight gradients would be thrown away
+        d.setRequiresGrad(false);
+        try {
             Tensor xFakeG = g.forward(xReal, cTrg);
             Discriminator.Output outFake = d.forward(xFakeG);
             Tensor gLossFake = outFake.outSrc().mean().neg();
@@ -331,13 +350,18 @@ public final class Trainer {
             Tensor gLoss = gLossFake.add(gLossRec.mul(cfg.lambdaRec())).add(gLossCls.mul(cfg.lambdaCls()));
             gLoss.backward();
             optG.step();
-            d.setRequiresGrad(true);
             losses.put("G/fake", gLossFake.item());
             losses.put("G/rec", gLossRec.item());
             losses.put("G/cls", gLossCls.item());
+        } finally {
+            d.setRequiresGrad(true);
         }
-        iteration++;
-        return losses;
+    }
+
+    /** Keeps a model's weights and its optimiser's moments beyond the given scope. */
+    private static void keepState(MemoryScope scope, Module m, Adam opt) {
+        m.namedParameters().values().forEach(p -> scope.keep(p.get()));
+        opt.state().values().forEach(scope::keep);
     }
 
     /** mean over samples of (|| d sum(D_src(x_hat)) / d x_hat ||_2 - 1)^2, x_hat between real and fake. */

@@ -20,8 +20,9 @@ public final class CpuStorage implements Storage {
     public float[] data() {
         float[] d = data;
         if (d == null) {
-            throw new IllegalStateException("cpu: this tensor's memory was freed when the MemoryScope it was made in "
-                    + "closed; keep() it in that scope to read it afterwards");
+            throw new IllegalStateException("cpu: this tensor's memory was freed, when the MemoryScope it was made in "
+                    + "closed (keep() it in that scope to read it afterwards) or by backward once it had passed the "
+                    + "gradient on");
         }
         return d;
     }

@@ -57,4 +57,26 @@ class ArrayPoolTest {
         float[] reused = org.sargan.core.ops.Convolutions.conv2dRaw(x, w, new org.sargan.core.ConvSpec(1, 1)).toArray();
         assertArrayEquals(fresh, reused);
     }
+
+    @Test
+    void backwardFreesTheGradientsItHasPassedOnAndKeepsTheLeaves() {
+        Tensor x = Tensor.uniform(new Random(6), -1, 1, N).requiresGrad(true);
+        float[] xs = x.toArray();
+        try (MemoryScope step = MemoryScope.open()) {
+            // add hands its incoming gradient to both inputs, the same tensor twice: relu's node must not free it
+            // while tanh's still needs it
+            Tensor y = x.relu().add(x.tanh()).sum();
+            long before = ArrayPool.held();
+            y.backward();
+            assertTrue(ArrayPool.held() > before, "intermediate gradients went back to the pool during backward");
+            float[] g = x.grad().toArray();
+            for (int i = 0; i < N; i++) {
+                double t = Math.tanh(xs[i]);
+                double expected = (xs[i] > 0 ? 1 : 0) + 1 - t * t;
+                assertEquals(expected, g[i], 1e-5, "d/dx at " + i);
+            }
+            step.keep(x.grad());
+        }
+        assertEquals(N, x.grad().toArray().length, "the kept leaf gradient is still readable");
+    }
 }
