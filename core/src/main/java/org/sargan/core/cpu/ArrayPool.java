@@ -11,7 +11,8 @@ import java.util.Map;
  * end of one step are the ones the next step asks for. Without it every op's output was a new array of megabytes,
  * mostly "humongous" to the G1 collector, and a D+G step spent up to 40% of its time collecting them.
  *
- * <p>Arrays come back zeroed, exactly as {@code new float[n]} would, so no kernel depends on the pool. Only arrays
+ * <p>{@link #zeroed} arrays come back zeroed, exactly as {@code new float[n]} would; {@link #dirty} ones keep old
+ * values, for the kernels that overwrite every element (element-wise ops, Adam, the norms, GEMM outputs). Only arrays
  * of at least {@link #MIN_LENGTH} floats are pooled (smaller ones cost the collector nearly nothing), and the pool
  * holds at most a quarter of the maximum heap: beyond that, given arrays are left to the collector. An array must
  * be given back only when nothing reads it again; {@link CpuStorage#release} makes sure of that for tensors.
@@ -37,6 +38,15 @@ final class ArrayPool {
             Arrays.fill(a, 0f);
         }
         return a;
+    }
+
+    /**
+     * An array of n floats with arbitrary contents (a pooled one's old values): only for a kernel that writes every
+     * element before anything reads it, which saves the pass that zeroing costs.
+     */
+    static float[] dirty(int n) {
+        float[] a = n >= MIN_LENGTH ? take(n) : null;
+        return a == null ? new float[n] : a;
     }
 
     private static synchronized float[] take(int n) {

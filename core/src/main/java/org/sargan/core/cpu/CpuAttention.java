@@ -7,8 +7,8 @@ final class CpuAttention {
 
     /** y = identity + h * sigmoid(z): identity and h (n, c, hw), z (n, hw). The map is computed once per sample. */
     static float[] attentionGate(float[] id, float[] h, float[] z, int n, int c, int hw) {
-        float[] y = ArrayPool.zeroed(h.length);
-        float[] s = ArrayPool.zeroed(z.length);
+        float[] y = ArrayPool.dirty(h.length);
+        float[] s = ArrayPool.dirty(z.length);
         for (int i = 0; i < z.length; i++) {
             s[i] = CpuElementwise.sigmoid(z[i]);
         }
@@ -29,8 +29,8 @@ final class CpuAttention {
      * @return {dh, dz}
      */
     static float[][] attentionGateGrad(float[] gy, float[] h, float[] z, int n, int c, int hw) {
-        float[] dh = ArrayPool.zeroed(h.length);
-        float[] dz = ArrayPool.zeroed(z.length);
+        float[] dh = ArrayPool.dirty(h.length);
+        float[] dz = ArrayPool.dirty(z.length);
         Parallel.forEach(n, img -> {
             int zo = img * hw;
             float[] s = ArrayPool.zeroed(hw);

@@ -31,7 +31,7 @@ final class CpuConvolutions {
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
     static float[] forwardPerImage(float[] x, float[] wt, ConvGeometry g) {
-        float[] y = ArrayPool.zeroed(g.n() * g.cout() * g.outPixels());
+        float[] y = ArrayPool.dirty(g.n() * g.cout() * g.outPixels());
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
         int pixels = g.outPixels();
@@ -165,7 +165,7 @@ final class CpuConvolutions {
      */
     private static float[] inputGradAsConv(float[] gy, float[] wt, ConvGeometry g) {
         int k = g.kh();
-        float[] flipped = ArrayPool.zeroed(wt.length);
+        float[] flipped = ArrayPool.dirty(wt.length);
         for (int co = 0; co < g.cout(); co++) {
             for (int ci = 0; ci < g.cin(); ci++) {
                 for (int ky = 0; ky < k; ky++) {
@@ -195,14 +195,14 @@ final class CpuConvolutions {
         int depth = g.n() * pixels;
         int cout = g.cout();
         // dY as a (Cout x N*pixels) matrix: column (image, pixel)
-        float[] dy = ArrayPool.zeroed(cout * depth);
+        float[] dy = ArrayPool.dirty(cout * depth);
         Parallel.forEach(cout, co -> {
             for (int img = 0; img < g.n(); img++) {
                 System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + img * pixels, pixels);
             }
         });
         Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
-        float[] dw = ArrayPool.zeroed(cout * g.patch());
+        float[] dw = ArrayPool.dirty(cout * g.patch());
         Gemm.multiply(a, g.patch(), g.isPointwise() ? pointwiseTransposedPanels(x, g) : im2colTransposedPanels(x, g),
                 dw, 0, g.patch(), false);
         ArrayPool.give(dy);

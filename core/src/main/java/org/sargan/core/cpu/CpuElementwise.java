@@ -14,7 +14,7 @@ final class CpuElementwise {
     }
 
     static float[] unary(Unary op, float[] x, float alpha) {
-        float[] y = ArrayPool.zeroed(x.length);
+        float[] y = ArrayPool.dirty(x.length);
         Parallel.forRange(x.length, GRAIN, (lo, hi) -> unaryRange(op, x, y, alpha, lo, hi));
         return y;
     }
@@ -59,7 +59,7 @@ final class CpuElementwise {
     }
 
     static float[] binary(Binary op, float[] a, int[] as, float[] b, int[] bs, int[] out) {
-        float[] y = ArrayPool.zeroed(Shape.numel(out));
+        float[] y = ArrayPool.dirty(Shape.numel(out));
         Strided plan = new Strided(out, Shape.padLeft(as, out.length), Shape.padLeft(bs, out.length));
         int inner = plan.inner;
         int sa = plan.innerStride(1);

@@ -12,7 +12,7 @@ final class CpuNormalization {
      * @return {y, mean (n*c), rstd (n*c)}
      */
     static float[][] instanceNorm(float[] x, float[] gamma, float[] beta, int n, int c, int hw, float eps) {
-        float[] y = ArrayPool.zeroed(x.length);
+        float[] y = ArrayPool.dirty(x.length);
         float[] mean = ArrayPool.zeroed(n * c);
         float[] rstd = ArrayPool.zeroed(n * c);
         Parallel.forEach(n * c, plane -> {
@@ -38,7 +38,7 @@ final class CpuNormalization {
      */
     static float[][] instanceNormGrad(float[] gy, float[] x, float[] gamma, float[] mean, float[] rstd, int n, int c,
             int hw) {
-        float[] dx = ArrayPool.zeroed(x.length);
+        float[] dx = ArrayPool.dirty(x.length);
         double[] sumGy = new double[n * c];
         double[] sumGyXhat = new double[n * c];
         Parallel.forEach(n * c, plane -> {

@@ -9,9 +9,9 @@ final class CpuOptimiser {
     static float[][] adam(float[] p, float[] g, float[] m, float[] v, float lrOverC1, float invC2, float b1, float b2,
             float eps) {
         int n = p.length;
-        float[] po = ArrayPool.zeroed(n);
-        float[] mo = ArrayPool.zeroed(n);
-        float[] vo = ArrayPool.zeroed(n);
+        float[] po = ArrayPool.dirty(n);
+        float[] mo = ArrayPool.dirty(n);
+        float[] vo = ArrayPool.dirty(n);
         Parallel.forRange(n, 1 << 15, (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 float gi = g[i];

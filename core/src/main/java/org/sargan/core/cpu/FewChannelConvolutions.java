@@ -51,7 +51,7 @@ final class FewChannelConvolutions {
         int wp = g.w() + 2 * g.pad();
         int kh = g.kh();
         int kw = g.kw();
-        float[] y = ArrayPool.zeroed(g.n() * cout * ho * wo);
+        float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
         int[] offsets = new int[g.patch()];
         for (int ci = 0, t = 0; ci < g.cin(); ci++) {
             for (int ky = 0; ky < kh; ky++) {

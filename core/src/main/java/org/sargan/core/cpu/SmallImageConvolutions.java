@@ -33,10 +33,10 @@ final class SmallImageConvolutions {
         int patch = g.patch();
         int cout = g.cout();
         float[] colsT = im2colTransposed(x, g);
-        float[] yT = ArrayPool.zeroed(rows * cout);
+        float[] yT = ArrayPool.dirty(rows * cout);
         // B(k = tap, j = channel) = W[channel][tap]: a strided B, packed panel by panel
         Gemm.sgemm(rows, cout, patch, colsT, 0, patch, 1, wt, 0, 1, patch, yT, 0, cout, false);
-        float[] y = ArrayPool.zeroed(g.n() * cout * g.outPixels());
+        float[] y = ArrayPool.dirty(g.n() * cout * g.outPixels());
         int pix = g.outPixels();
         for (int img = 0; img < g.n(); img++) {
             for (int p = 0; p < pix; p++) {
@@ -55,7 +55,7 @@ final class SmallImageConvolutions {
         int rows = g.n() * g.outPixels();
         int patch = g.patch();
         float[] dyT = transposedGradient(gy, g);
-        float[] dcolsT = ArrayPool.zeroed(rows * patch);
+        float[] dcolsT = ArrayPool.dirty(rows * patch);
         Gemm.sgemm(rows, patch, g.cout(), dyT, 0, g.cout(), 1, wt, 0, patch, 1, dcolsT, 0, patch, false);
         ArrayPool.give(dyT);
         float[] dx = col2imTransposed(dcolsT, g);
@@ -94,7 +94,7 @@ final class SmallImageConvolutions {
     private static float[] transposedGradient(float[] gy, ConvGeometry g) {
         int pix = g.outPixels();
         int cout = g.cout();
-        float[] dyT = ArrayPool.zeroed(g.n() * pix * cout);
+        float[] dyT = ArrayPool.dirty(g.n() * pix * cout);
         for (int img = 0; img < g.n(); img++) {
             for (int co = 0; co < cout; co++) {
                 int src = (img * cout + co) * pix;

@@ -79,4 +79,49 @@ class ArrayPoolTest {
         }
         assertEquals(N, x.grad().toArray().length, "the kept leaf gradient is still readable");
     }
+
+    /** Hands the pool arrays of these lengths full of NaN, as if freed tensors had held them. */
+    private static void poison(int... lengths) {
+        for (int n : lengths) {
+            for (int k = 0; k < 4; k++) {
+                float[] a = new float[n];
+                java.util.Arrays.fill(a, Float.NaN);
+                ArrayPool.give(a);
+            }
+        }
+    }
+
+    @Test
+    void kernelsThatTakeDirtyArraysOverwriteEveryElement() {
+        Random r = new Random(8);
+        int n = 2, c = 16, h = 40;
+        Tensor x = Tensor.uniform(r, -1, 1, n, c, h, h);
+        Tensor w = Tensor.uniform(r, -1, 1, 24, c, 3, 3);
+        Tensor w3 = Tensor.uniform(r, -1, 1, 3, c, 7, 7);
+        Tensor gamma = Tensor.uniform(r, 0.5f, 1.5f, c);
+        Tensor beta = Tensor.uniform(r, -0.5f, 0.5f, c);
+        Tensor z = Tensor.uniform(r, -2, 2, n, 1, h, h);
+        java.util.function.Supplier<java.util.List<float[]>> run = () -> {
+            java.util.List<float[]> out = new java.util.ArrayList<>();
+            org.sargan.core.ConvSpec same = new org.sargan.core.ConvSpec(1, 1);
+            Tensor y = org.sargan.core.ops.Convolutions.conv2dRaw(x, w, same);
+            out.add(y.toArray());
+            out.add(org.sargan.core.ops.Convolutions.conv2dWeightGrad(x, y, w.shape(), same).toArray());
+            out.add(org.sargan.core.ops.Convolutions.conv2dRaw(x, w3, new org.sargan.core.ConvSpec(1, 3)).toArray());
+            out.add(x.relu().add(x.tanh()).mul(x).toArray());
+            out.add(org.sargan.core.ops.Normalization.instanceNorm(x, gamma, beta, 1e-5f).toArray());
+            out.add(org.sargan.core.ops.Attention.gate(x, x, z).toArray());
+            org.sargan.core.ops.Optimiser.AdamStep s = org.sargan.core.ops.Optimiser.adam(x, x.tanh(), null, null,
+                    1e-3f, 2f, 0.5f, 0.999f, 1e-8f);
+            out.add(s.param().toArray());
+            out.add(s.expAvgSq().toArray());
+            return out;
+        };
+        java.util.List<float[]> clean = run.get();
+        poison(n * c * h * h, n * 24 * h * h, 24 * c * 9, n * 3 * h * h, n * h * h);
+        java.util.List<float[]> after = run.get();
+        for (int k = 0; k < clean.size(); k++) {
+            assertArrayEquals(clean.get(k), after.get(k), "result " + k + " after the pool held NaN arrays");
+        }
+    }
 }
