@@ -1,6 +1,7 @@
 package org.sargan.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import org.sargan.core.Autograd;
 import org.sargan.core.GradCheck;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Convolutions;
+import org.sargan.core.cpu.CpuBackend;
 import org.sargan.data.SyntheticDataset;
 import org.sargan.model.Discriminator;
 import org.sargan.model.Variant;
@@ -46,6 +48,36 @@ class TrainerTest {
         assertTrue(t.discriminator().namedParameters().values().stream().allMatch(p -> p.get().requiresGrad()),
                 "the critic is trainable again after the generator step");
         assertNotEquals(first.get("D/real") + first.get("D/fake"), second.get("D/real") + second.get("D/fake"));
+    }
+
+    /**
+     * The CPU backend reuses the arrays a step frees (ArrayPool), some without zeroing them, and backward frees
+     * gradients early: none of it may change a single bit. Shapes large enough to be pooled (conv_dim 16, batch 4).
+     */
+    @Test
+    void reusingFreedArraysChangesNoBit(@TempDir Path dir) {
+        TrainConfig cfg = TrainConfig.builder().size(32).batch(4).iterations(3).convDim(16).lr(1e-4f).nCritic(2)
+                .seed(11).sampleEvery(1000).checkpointEvery(1000).build();
+        Map<String, float[]> reused = new java.util.TreeMap<>();
+        Map<String, float[]> fresh = new java.util.TreeMap<>();
+        try {
+            for (boolean reuse : new boolean[] {true, false}) {
+                CpuBackend.reuseArrays(reuse);
+                Trainer t = new Trainer(cfg, DATA, dir.resolve(reuse ? "reused" : "fresh"), quiet());
+                for (int i = 0; i < 3; i++) {
+                    t.step();
+                }
+                Map<String, float[]> out = reuse ? reused : fresh;
+                t.generator().stateDict().forEach((k, v) -> out.put("G." + k, v.toArray()));
+                t.discriminator().stateDict().forEach((k, v) -> out.put("D." + k, v.toArray()));
+            }
+        } finally {
+            CpuBackend.reuseArrays(true);
+        }
+        assertEquals(fresh.keySet(), reused.keySet());
+        for (String k : fresh.keySet()) {
+            assertArrayEquals(fresh.get(k), reused.get(k), 0f, k);
+        }
     }
 
     @Test

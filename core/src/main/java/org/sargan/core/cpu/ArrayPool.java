@@ -22,8 +22,20 @@ final class ArrayPool {
     private static final long CAPACITY = Runtime.getRuntime().maxMemory() / 4 / Float.BYTES;
     private static final Map<Integer, ArrayDeque<float[]>> FREE = new HashMap<>();
     private static long held;
+    private static volatile boolean enabled = true;
 
     private ArrayPool() {
+    }
+
+    /** Turns reuse on or off (off: every array is new, as without the pool; for tests that compare the two). */
+    static void setEnabled(boolean on) {
+        enabled = on;
+        if (!on) {
+            synchronized (ArrayPool.class) {
+                FREE.clear();
+                held = 0;
+            }
+        }
     }
 
     /** A zeroed array of n floats: a pooled one of that length if any, else a new one. */
@@ -60,7 +72,7 @@ final class ArrayPool {
 
     /** Gives a back for reuse; its contents are garbage from now on. */
     static synchronized void give(float[] a) {
-        if (a == null || a.length < MIN_LENGTH || held + a.length > CAPACITY) {
+        if (!enabled || a == null || a.length < MIN_LENGTH || held + a.length > CAPACITY) {
             return;
         }
         FREE.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);

@@ -38,6 +38,14 @@ public final class CpuBackend implements Backend {
         return cs.data();
     }
 
+    /**
+     * Whether arrays freed by a {@link MemoryScope} are reused by later ops (the default) or left to the collector.
+     * Results are the same bits either way; tests compare the two.
+     */
+    public static void reuseArrays(boolean on) {
+        ArrayPool.setEnabled(on);
+    }
+
     private static Tensor wrap(float[] data, int[] shape) {
         return new Tensor(storage(data), shape);
     }
