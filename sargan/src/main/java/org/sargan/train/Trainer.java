@@ -279,11 +279,8 @@ public final class Trainer {
         // except what the next step needs: the new weights and both optimisers' moments
         try (MemoryScope scope = MemoryScope.open()) {
             Map<String, Float> losses = stepInScope(xReal, labelOrg, labelTrg, alpha);
-            for (Module m : new Module[] {g, d}) {
-                m.namedParameters().values().forEach(p -> scope.keep(p.get()));
-            }
-            optG.state().values().forEach(scope::keep);
-            optD.state().values().forEach(scope::keep);
+            keepState(scope, g, optG);
+            keepState(scope, d, optD);
             return losses;
         }
     }

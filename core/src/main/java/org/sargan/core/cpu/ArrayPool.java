@@ -79,7 +79,7 @@ final class ArrayPool {
         held += a.length;
     }
 
-    /** Floats held for reuse now (for tests and the profiler's notes). */
+    /** Floats held for reuse now (for tests). */
     static synchronized long held() {
         return held;
     }

@@ -314,45 +314,10 @@ final class CpuConvolutions {
         };
     }
 
-    /** Row (ci, ky, kx) of cols holds, for every output pixel, the input pixel that kernel tap sees (0 off-image). */
-    static void im2col(float[] x, int xOff, ConvGeometry g, float[] cols) {
-        int rows = g.patch();
-        int ho = g.ho();
-        int wo = g.wo();
-        int khw = g.kh() * g.kw();
-        Parallel.forRange(rows, Math.max(1, rows / 16), (r0, r1) -> {
-            for (int r = r0; r < r1; r++) {
-                int ci = r / khw;
-                int ky = (r % khw) / g.kw();
-                int kx = r % g.kw();
-                int plane = xOff + ci * g.inPixels();
-                int dst = r * ho * wo;
-                for (int oy = 0; oy < ho; oy++, dst += wo) {
-                    int iy = oy * g.stride() - g.pad() + ky;
-                    if (iy < 0 || iy >= g.h()) {
-                        Arrays.fill(cols, dst, dst + wo, 0f);
-                        continue;
-                    }
-                    int row = plane + iy * g.w();
-                    rowTaps(x, row, g, kx, 0, wo, cols, dst);
-                }
-            }
-        });
-    }
-
     /**
      * Output pixels [ox0, ox0 + len) of one row for one kernel tap: a shifted (and strided) copy of an input row,
-     * zero where the tap falls outside the image.
+     * zero where the tap falls outside the image; [loK, hiK) are the columns inside it ({@link Taps}).
      */
-    private static void rowTaps(float[] x, int row, ConvGeometry g, int kx, int ox0, int len, float[] dst, int dstOff) {
-        int s = g.stride();
-        int shift = kx - g.pad();
-        // valid ox: 0 <= ox*s + shift < w
-        int loK = shift >= 0 ? 0 : (-shift + s - 1) / s;
-        rowTaps(x, row, g, kx, loK, Math.max(loK, (g.w() - shift + s - 1) / s), ox0, len, dst, dstOff);
-    }
-
-    /** As above, with the in-image output columns [loK, hiK) of kernel column kx given ({@link Taps}). */
     private static void rowTaps(float[] x, int row, ConvGeometry g, int kx, int loK, int hiK, int ox0, int len,
             float[] dst, int dstOff) {
         int s = g.stride();

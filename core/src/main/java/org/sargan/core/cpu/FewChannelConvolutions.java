@@ -62,7 +62,7 @@ final class FewChannelConvolutions {
         }
         Parallel.forEach(g.n(), img -> {
             float[] xp = padded(x, img, g);
-            float[] acc = ArrayPool.zeroed(wo);
+            float[] acc = SIMD ? null : new float[wo];
             for (int co = 0; co < cout; co++) {
                 for (int oy = 0; oy < ho; oy++) {
                     if (SIMD) {

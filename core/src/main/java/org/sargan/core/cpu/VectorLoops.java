@@ -70,9 +70,8 @@ final class VectorLoops {
     }
 
     /**
-     * Taps kx0 .. kx0+3 of one weight-gradient row, all four below kw: out[outOff + j] += sum over the rows r
-     * below rows, and ox below wo (a multiple of the vector length), of gy[g0 + r*gStride + ox] *
-     * xp[x0 + r*xStride + kx0 + j + ox]. The four sums stay in vector registers for the whole run (partial sums
+     * Four neighbouring taps j = 0..3 of one weight-gradient row: out[outOff + j] += sum over the rows r below rows,
+     * and ox below wo (a multiple of the vector length), of gy[g0 + r*gStride + ox] * xp[x0 + r*xStride + j + ox]. The four sums stay in vector registers for the whole run (partial sums
      * per lane, reduced at the end).
      */
     static void weightGradTaps4(float[] gy, int g0, int gStride, float[] xp, int x0, int xStride, int rows, int wo,
