@@ -29,20 +29,6 @@ final class FewChannelConvolutions {
         return g.cout() <= MAX_OUT_CHANNELS && g.stride() == 1 && !g.isPointwise();
     }
 
-    /** Image img of x, zero-padded by pad on every side: planes of (h + 2 pad) x (w + 2 pad). */
-    private static float[] padded(float[] x, int img, ConvGeometry g) {
-        int hp = g.h() + 2 * g.pad();
-        int wp = g.w() + 2 * g.pad();
-        float[] xp = ArrayPool.zeroed(g.cin() * hp * wp);
-        for (int ci = 0; ci < g.cin(); ci++) {
-            for (int iy = 0; iy < g.h(); iy++) {
-                System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,
-                        (ci * hp + iy + g.pad()) * wp + g.pad(), g.w());
-            }
-        }
-        return xp;
-    }
-
     static float[] forward(float[] x, float[] wt, ConvGeometry g) {
         int cout = g.cout();
         int ho = g.ho();
@@ -61,7 +47,7 @@ final class FewChannelConvolutions {
             }
         }
         Parallel.forEach(g.n(), img -> {
-            float[] xp = padded(x, img, g);
+            float[] xp = CpuConvolutions.padded(x, img, g);
             float[] acc = SIMD ? null : new float[wo];
             for (int co = 0; co < cout; co++) {
                 for (int oy = 0; oy < ho; oy++) {
@@ -100,7 +86,7 @@ final class FewChannelConvolutions {
         float[] dw = ArrayPool.zeroed(cout * g.patch());
         // the padded images, made once and shared (read only) by the channel tasks
         float[][] xps = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xps[img] = padded(x, img, g));
+        Parallel.forEach(g.n(), img -> xps[img] = CpuConvolutions.padded(x, img, g));
         if (SIMD && wo % VectorLoops.lanes() == 0) {
             Parallel.forEach(g.cin(), ci -> {
                 for (int img = 0; img < g.n(); img++) {
@@ -120,7 +106,7 @@ final class FewChannelConvolutions {
                     }
                 }
             });
-            giveAll(xps);
+            CpuConvolutions.giveAll(xps);
             return dw;
         }
         Parallel.forEach(g.cin(), ci -> {
@@ -150,7 +136,7 @@ final class FewChannelConvolutions {
                 }
             }
         });
-        giveAll(xps);
+        CpuConvolutions.giveAll(xps);
         return dw;
     }
 
@@ -165,12 +151,6 @@ final class FewChannelConvolutions {
     private static void mulAdd(float[] u, int uo, float[] v, int vo, float[] acc, int ao, int n) {
         for (int i = 0; i < n; i++) {
             acc[ao + i] = Math.fma(u[uo + i], v[vo + i], acc[ao + i]);
-        }
-    }
-
-    private static void giveAll(float[][] arrays) {
-        for (float[] a : arrays) {
-            ArrayPool.give(a);
         }
     }
 }

@@ -7,14 +7,14 @@ import org.sargan.core.ConvGeometry;
  * 2048 channels). Done one image at a time, as in {@link CpuConvolutions}, their products are needle-thin: a
  * 1024-channel 2x2 output is a GEMM with 4 columns (padded to a 32-wide panel), so those layers ran at 12-25
  * GFLOP/s. Here the whole batch goes through one product, with the batch's output pixels as the GEMM's rows (the
- * weight gradient is batched for every size, in {@link CpuConvolutions#weightGrad}):
+ * weight gradient is batched for every size):
  * <pre>
  *   colsT = im2col of every image, transposed   (N*Ho*Wo, patch)   row j = (image, output pixel)
  *   yT    = colsT * W^T                         (N*Ho*Wo, Cout)     forward
  *   dcolsT = dyT * W                            (N*Ho*Wo, patch)    input gradient, then col2im
  * </pre>
- * The weight matrix is never packed as A: it is the B operand, read once in panels that stay in cache, where
- * packing 32 MiB of weights as A cost more than the multiply. Row j's sums run over the same k order as any other
+ * The weight matrix is never packed: {@link InPlaceProducts} reads it where it lies, once per product (packing
+ * 32 MiB of weights, as A or as B panels, cost more than the multiply). Row j's sums run over the same k order as any other
  * row, and the split over threads is by columns only, so results do not depend on the thread count.
  */
 final class SmallImageConvolutions {
@@ -34,8 +34,8 @@ final class SmallImageConvolutions {
         int cout = g.cout();
         float[] colsT = im2colTransposed(x, g);
         float[] yT = ArrayPool.dirty(rows * cout);
-        // B(k = tap, j = channel) = W[channel][tap]: a strided B, packed panel by panel
-        Gemm.sgemm(rows, cout, patch, colsT, 0, patch, 1, wt, 0, 1, patch, yT, 0, cout, false);
+        // yT(row, channel) = colsT row . W row: both k-contiguous, the weights read once and never packed
+        InPlaceProducts.dots(rows, cout, patch, colsT, patch, wt, patch, yT, cout);
         float[] y = ArrayPool.dirty(g.n() * cout * g.outPixels());
         int pix = g.outPixels();
         for (int img = 0; img < g.n(); img++) {
@@ -56,11 +56,34 @@ final class SmallImageConvolutions {
         int patch = g.patch();
         float[] dyT = transposedGradient(gy, g);
         float[] dcolsT = ArrayPool.dirty(rows * patch);
-        Gemm.sgemm(rows, patch, g.cout(), dyT, 0, g.cout(), 1, wt, 0, patch, 1, dcolsT, 0, patch, false);
+        InPlaceProducts.rows(rows, patch, g.cout(), dyT, g.cout(), wt, patch, dcolsT, patch);
         ArrayPool.give(dyT);
         float[] dx = col2imTransposed(dcolsT, g);
         ArrayPool.give(dcolsT);
         return dx;
+    }
+
+    /**
+     * dW (Cout x patch) = dy (Cout x N*Ho*Wo) * colsT: the im2col rows of the whole batch are small here (N*Ho*Wo
+     * of them), so they are made once and read in place, with the weight gradient written once, row by row.
+     */
+    static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        int rows = g.n() * g.outPixels();
+        int pix = g.outPixels();
+        int cout = g.cout();
+        int patch = g.patch();
+        float[] colsT = im2colTransposed(x, g);
+        float[] dy = ArrayPool.dirty(cout * rows);
+        for (int co = 0; co < cout; co++) {
+            for (int img = 0; img < g.n(); img++) {
+                System.arraycopy(gy, (img * cout + co) * pix, dy, co * rows + img * pix, pix);
+            }
+        }
+        float[] dw = ArrayPool.dirty(cout * patch);
+        InPlaceProducts.rows(cout, patch, rows, dy, rows, colsT, patch, dw, patch);
+        ArrayPool.give(colsT);
+        ArrayPool.give(dy);
+        return dw;
     }
 
     /** Row (image, oy, ox) holds that output pixel's receptive field, tap (ci, ky, kx) at column ci*kh*kw+ky*kw+kx. */

@@ -124,6 +124,173 @@ final class VectorLoops {
         out[outOff] += a0.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * A 4 x 4 block of dot products, c[c0 + i*ldc + j] = sum over t below k of a[a0 + i*lda + t] * b[b0 + j*ldb + t]
+     * (i, j = 0..3): both operands are read along their rows, k-contiguous, so neither is packed. Sixteen vectors of
+     * partial sums per lane stay in registers (eight loads feed sixteen fused multiply-adds), reduced at the end;
+     * the k % lanes tail is added in plain Java. Spelled out in named locals for the reason given in
+     * {@link VectorGemmKernel}.
+     */
+    static void dot4x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int k, float[] c, int c0, int ldc) {
+        int l = S.length();
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int b1 = b0 + ldb;
+        int b2 = b1 + ldb;
+        int b3 = b2 + ldb;
+        int t = 0;
+        for (; t <= k - l; t += l) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + t);
+            FloatVector x1 = FloatVector.fromArray(S, a, a1 + t);
+            FloatVector x2 = FloatVector.fromArray(S, a, a2 + t);
+            FloatVector x3 = FloatVector.fromArray(S, a, a3 + t);
+            FloatVector y = FloatVector.fromArray(S, b, b0 + t);
+            s00 = x0.fma(y, s00);
+            s10 = x1.fma(y, s10);
+            s20 = x2.fma(y, s20);
+            s30 = x3.fma(y, s30);
+            y = FloatVector.fromArray(S, b, b1 + t);
+            s01 = x0.fma(y, s01);
+            s11 = x1.fma(y, s11);
+            s21 = x2.fma(y, s21);
+            s31 = x3.fma(y, s31);
+            y = FloatVector.fromArray(S, b, b2 + t);
+            s02 = x0.fma(y, s02);
+            s12 = x1.fma(y, s12);
+            s22 = x2.fma(y, s22);
+            s32 = x3.fma(y, s32);
+            y = FloatVector.fromArray(S, b, b3 + t);
+            s03 = x0.fma(y, s03);
+            s13 = x1.fma(y, s13);
+            s23 = x2.fma(y, s23);
+            s33 = x3.fma(y, s33);
+        }
+        int r0 = c0;
+        int r1 = c0 + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        c[r0] = s00.reduceLanes(VectorOperators.ADD) + dotTail(a, a0, b, b0, t, k);
+        c[r0 + 1] = s01.reduceLanes(VectorOperators.ADD) + dotTail(a, a0, b, b1, t, k);
+        c[r0 + 2] = s02.reduceLanes(VectorOperators.ADD) + dotTail(a, a0, b, b2, t, k);
+        c[r0 + 3] = s03.reduceLanes(VectorOperators.ADD) + dotTail(a, a0, b, b3, t, k);
+        c[r1] = s10.reduceLanes(VectorOperators.ADD) + dotTail(a, a1, b, b0, t, k);
+        c[r1 + 1] = s11.reduceLanes(VectorOperators.ADD) + dotTail(a, a1, b, b1, t, k);
+        c[r1 + 2] = s12.reduceLanes(VectorOperators.ADD) + dotTail(a, a1, b, b2, t, k);
+        c[r1 + 3] = s13.reduceLanes(VectorOperators.ADD) + dotTail(a, a1, b, b3, t, k);
+        c[r2] = s20.reduceLanes(VectorOperators.ADD) + dotTail(a, a2, b, b0, t, k);
+        c[r2 + 1] = s21.reduceLanes(VectorOperators.ADD) + dotTail(a, a2, b, b1, t, k);
+        c[r2 + 2] = s22.reduceLanes(VectorOperators.ADD) + dotTail(a, a2, b, b2, t, k);
+        c[r2 + 3] = s23.reduceLanes(VectorOperators.ADD) + dotTail(a, a2, b, b3, t, k);
+        c[r3] = s30.reduceLanes(VectorOperators.ADD) + dotTail(a, a3, b, b0, t, k);
+        c[r3 + 1] = s31.reduceLanes(VectorOperators.ADD) + dotTail(a, a3, b, b1, t, k);
+        c[r3 + 2] = s32.reduceLanes(VectorOperators.ADD) + dotTail(a, a3, b, b2, t, k);
+        c[r3 + 3] = s33.reduceLanes(VectorOperators.ADD) + dotTail(a, a3, b, b3, t, k);
+    }
+
+    /**
+     * A 4 x (4 vectors) block of a product whose right operand is read in place, row by row:
+     * c[c0 + i*ldc + j] = sum over p below k, in order, of a[a0 + i*lda + p] * b[b0 + p*ldb + j] (i = 0..3, j below
+     * 4 lanes). Each p costs four broadcasts and four loads for sixteen fused multiply-adds; no operand is packed.
+     * With {@code accumulate} the chains start from the values in C (a product split along k continues them).
+     */
+    static void rows4x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int k, float[] c, int c0, int ldc,
+            boolean accumulate) {
+        int l = S.length();
+        int r1 = c0 + ldc;
+        int r2 = r1 + ldc;
+        int r3 = r2 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
+        if (accumulate) {
+            s00 = FloatVector.fromArray(S, c, c0);
+            s01 = FloatVector.fromArray(S, c, c0 + l);
+            s02 = FloatVector.fromArray(S, c, c0 + 2 * l);
+            s03 = FloatVector.fromArray(S, c, c0 + 3 * l);
+            s10 = FloatVector.fromArray(S, c, r1);
+            s11 = FloatVector.fromArray(S, c, r1 + l);
+            s12 = FloatVector.fromArray(S, c, r1 + 2 * l);
+            s13 = FloatVector.fromArray(S, c, r1 + 3 * l);
+            s20 = FloatVector.fromArray(S, c, r2);
+            s21 = FloatVector.fromArray(S, c, r2 + l);
+            s22 = FloatVector.fromArray(S, c, r2 + 2 * l);
+            s23 = FloatVector.fromArray(S, c, r2 + 3 * l);
+            s30 = FloatVector.fromArray(S, c, r3);
+            s31 = FloatVector.fromArray(S, c, r3 + l);
+            s32 = FloatVector.fromArray(S, c, r3 + 2 * l);
+            s33 = FloatVector.fromArray(S, c, r3 + 3 * l);
+        }
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int bp = b0;
+        for (int p = 0; p < k; p++, bp += ldb) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            FloatVector y1 = FloatVector.fromArray(S, b, bp + l);
+            FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * l);
+            FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * l);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            s22 = x.fma(y2, s22);
+            s23 = x.fma(y3, s23);
+            x = FloatVector.broadcast(S, a[a3 + p]);
+            s30 = x.fma(y0, s30);
+            s31 = x.fma(y1, s31);
+            s32 = x.fma(y2, s32);
+            s33 = x.fma(y3, s33);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + l);
+        s02.intoArray(c, c0 + 2 * l);
+        s03.intoArray(c, c0 + 3 * l);
+        s10.intoArray(c, r1);
+        s11.intoArray(c, r1 + l);
+        s12.intoArray(c, r1 + 2 * l);
+        s13.intoArray(c, r1 + 3 * l);
+        s20.intoArray(c, r2);
+        s21.intoArray(c, r2 + l);
+        s22.intoArray(c, r2 + 2 * l);
+        s23.intoArray(c, r2 + 3 * l);
+        s30.intoArray(c, r3);
+        s31.intoArray(c, r3 + l);
+        s32.intoArray(c, r3 + 2 * l);
+        s33.intoArray(c, r3 + 3 * l);
+    }
+
+    /** One dot product of {@link #dot4x4}'s kind, for the edges of a product whose sides are not multiples of 4. */
+    static float dot1(float[] a, int a0, float[] b, int b0, int k) {
+        int l = S.length();
+        FloatVector s = FloatVector.zero(S);
+        int t = 0;
+        for (; t <= k - l; t += l) {
+            s = FloatVector.fromArray(S, a, a0 + t).fma(FloatVector.fromArray(S, b, b0 + t), s);
+        }
+        return s.reduceLanes(VectorOperators.ADD) + dotTail(a, a0, b, b0, t, k);
+    }
+
+    private static float dotTail(float[] a, int a0, float[] b, int b0, int t, int k) {
+        float s = 0f;
+        for (; t < k; t++) {
+            s = Math.fma(a[a0 + t], b[b0 + t], s);
+        }
+        return s;
+    }
+
     /** What {@link #rectify} computes: x > 0 ? x : 0, x > 0 ? x : slope * x, or the slope x > 0 ? 1 : slope. */
     enum Rectifier { RELU, LEAKY, SLOPE }
 

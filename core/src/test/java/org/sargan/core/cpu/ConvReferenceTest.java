@@ -117,6 +117,11 @@ class ConvReferenceTest {
         float[] w = random(r, co * ci * k * k);
         assertClose(direct(x, w, n, ci, h, wd, co, k, k, s, p, ho, wo),
                 Convolutions.conv2dRaw(Tensor.of(x, n, ci, h, wd), Tensor.of(w, co, ci, k, k), spec).toArray(), "forward");
+        // the weight gradient gathers its panels from padded images; the per-image route copies runs per tap
+        org.sargan.core.ConvGeometry g = new org.sargan.core.ConvGeometry(n, ci, h, wd, co, k, k, s, p, ho, wo);
+        float[] gy = random(r, n * co * ho * wo);
+        assertClose(toDouble(CpuConvolutions.weightGradPerImage(x, gy, g)), CpuConvolutions.weightGrad(x, gy, g),
+                "weight gradient");
     }
 
     /**
@@ -126,7 +131,7 @@ class ConvReferenceTest {
      */
     @ParameterizedTest(name = "both routes n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
     @CsvSource({"3, 5, 4, 4, 7, 4, 2, 1", "2, 17, 2, 2, 9, 3, 1, 1", "5, 3, 3, 5, 2, 2, 1, 0", "2, 33, 8, 8, 40, 4, 2, 1",
-        "4, 6, 2, 2, 3, 2, 1, 0", "3, 2, 9, 7, 5, 3, 3, 1"})
+        "4, 6, 2, 2, 3, 2, 1, 0", "3, 2, 9, 7, 5, 3, 3, 1", "3, 20, 2, 2, 10, 4, 2, 1", "2, 64, 4, 4, 68, 4, 2, 1"})
     void batchedAndPerImageRoutesAgree(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(n * 7919L + ci * 31 + h);
         ConvSpec spec = new ConvSpec(s, p);
