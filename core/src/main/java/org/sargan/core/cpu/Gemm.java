@@ -19,9 +19,9 @@ import java.util.Arrays;
  */
 public final class Gemm {
     /** Depth of one packed block: the number of fused multiply-adds chained per C element before storing. */
-    static final int KC = 256;
+    static final int KC = Integer.getInteger("kc", 256);
     /** Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2). */
-    static final int MC = 128;
+    static final int MC = Integer.getInteger("mc", 128);
     /** Columns of B packed at once (KC x NC floats = 4 MiB). */
     static final int NC = 4096;
     /** Below this many multiply-adds, threading costs more than it saves. */
@@ -102,7 +102,8 @@ public final class Gemm {
             this.m = m;
             this.k = k;
             this.mPad = roundUp(m, mk.mr());
-            this.data = ArrayPool.zeroed(mPad * Math.max(k, 1));
+            // every element is written by pack (the padding rows with zeros)
+            this.data = ArrayPool.dirty(mPad * Math.max(k, 1));
         }
 
         /** Hands the packed panels back to the {@link ArrayPool}: for callers that know this is its last use. */
@@ -130,27 +131,49 @@ public final class Gemm {
         int mr = pa.mk.mr();
         int panels = pa.mPad / mr;
         int blocks = (k + KC - 1) / KC;
-        Parallel.forRange(blocks * panels, Math.max(1, 4096 / mr), (lo, hi) -> {
+        int tasks = blocks * panels;
+        // a few chunks per thread (a chunk of 4096 floats or more: below that a task costs more than it copies)
+        int grain = Math.max(Math.max(1, 4096 / (mr * Math.max(1, Math.min(k, KC)))), tasks / (4 * Parallel.threads()));
+        Parallel.forRange(tasks, grain, (lo, hi) -> {
+            int[] rows = new int[mr];
             for (int t = lo; t < hi; t++) {
                 int pc = (t / panels) * KC;
                 int ir = (t % panels) * mr;
                 int kc = Math.min(KC, k - pc);
                 int dst = pa.offset(pc, ir);
+                int full = Math.min(mr, m - ir);
+                if (full < mr || aCs != 1) {
+                    packPanelStrided(pa.data, dst, mr, full, kc, a, aOff + ir * aRs + pc * aCs, aRs, aCs);
+                    continue;
+                }
+                // k-major: one store stream, mr read streams along the rows
                 for (int i = 0; i < mr; i++) {
-                    if (ir + i >= m) {
-                        for (int p = 0; p < kc; p++) {
-                            pa.data[dst + p * mr + i] = 0f;
-                        }
-                        continue;
-                    }
-                    int src = aOff + (ir + i) * aRs + pc * aCs;
-                    for (int p = 0; p < kc; p++, src += aCs) {
-                        pa.data[dst + p * mr + i] = a[src];
+                    rows[i] = aOff + (ir + i) * aRs + pc;
+                }
+                for (int p = 0; p < kc; p++, dst += mr) {
+                    for (int i = 0; i < mr; i++) {
+                        pa.data[dst + i] = a[rows[i] + p];
                     }
                 }
             }
         });
         return pa;
+    }
+
+    /** One panel of mr rows (the first {@code full} of them real, the rest zero) of a strided A. */
+    private static void packPanelStrided(float[] dst, int d0, int mr, int full, int kc, float[] a, int src0, int aRs,
+            int aCs) {
+        for (int i = 0; i < mr; i++) {
+            if (i >= full) {
+                for (int p = 0; p < kc; p++) {
+                    dst[d0 + p * mr + i] = 0f;
+                }
+                continue;
+            }
+            for (int p = 0, src = src0 + i * aRs; p < kc; p++, src += aCs) {
+                dst[d0 + p * mr + i] = a[src];
+            }
+        }
     }
 
     /** {@code C = A * B} (or +=) with a pre-packed A; B (k x n) and C addressed as in {@link #sgemm}. */

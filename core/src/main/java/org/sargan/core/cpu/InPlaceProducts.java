@@ -13,49 +13,56 @@ package org.sargan.core.cpu;
  * Work is split over threads by blocks of C only, and each C element is one chain of operations in a fixed order,
  * so results do not depend on the thread count. With SIMD, {@code rows} gives the same floats as its plain loop
  * (one fused multiply-add chain in k order); {@code dots} keeps one partial sum per vector lane and adds the lanes
- * at the end, so it rounds differently from its plain loop.
+ * at the end of each k block, so it rounds differently from its plain loop.
  */
 final class InPlaceProducts {
     private static final boolean SIMD = SimdSupport.enabled();
     /** Columns of C per task in {@link #rows}: B is read in runs of SLAB floats (a 4 KiB page). */
     private static final int SLAB = 1024;
+    /** Depth of one block in {@link #dots}: 128 rows of A x KD floats = 1 MiB, half a core's L2. */
+    private static final int KD = 2048;
     /** Rows of B per block in {@link #rows}: a KB x SLAB block of B (256 KiB) stays in L2 for every row tile of A. */
     private static final int KB = 64;
 
     private InPlaceProducts() {
     }
 
-    /** C[i*ldc + j] = sum over t below k of A[i*lda + t] * B[j*ldb + t], for i below m and j below n. */
+    /**
+     * C[i*ldc + j] = sum over t below k of A[i*lda + t] * B[j*ldb + t], for i below m and j below n. Along k in
+     * blocks of {@link #KD}: a block of A's rows (m x KD) stays in L2 while every tile of B's rows passes, and each
+     * C element is the sum of its blocks' dot products, in block order.
+     */
     static void dots(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
-        int tilesN = n / 4;
-        int mFull = m / 4 * 4;
-        // one task per four tiles of B rows: each tile's 4 rows of B stay in cache while every row tile of A passes
+        int tilesN = (n + 3) / 4;
         Parallel.forRange(tilesN, 4, (lo, hi) -> {
-            for (int tj = lo; tj < hi; tj++) {
-                int j = tj * 4;
-                for (int i = 0; i < mFull; i += 4) {
-                    if (SIMD) {
-                        VectorLoops.dot4x4(a, i * lda, lda, b, j * ldb, ldb, k, c, i * ldc + j, ldc);
-                    } else {
-                        for (int ii = i; ii < i + 4; ii++) {
-                            for (int jj = j; jj < j + 4; jj++) {
-                                c[ii * ldc + jj] = dotPlain(a, ii * lda, b, jj * ldb, k);
+            float[] tile = new float[16];
+            for (int t0 = 0; t0 < k; t0 += KD) {
+                int kd = Math.min(KD, k - t0);
+                boolean accumulate = t0 > 0;
+                for (int tj = lo; tj < hi; tj++) {
+                    int j = tj * 4;
+                    int nj = Math.min(4, n - j);
+                    for (int i = 0; i < m; i += 4) {
+                        int mi = Math.min(4, m - i);
+                        if (SIMD && mi == 4 && nj == 4) {
+                            VectorLoops.dot4x4(a, i * lda + t0, lda, b, j * ldb + t0, ldb, kd, tile, 0, 4);
+                        } else {
+                            for (int ii = 0; ii < mi; ii++) {
+                                for (int jj = 0; jj < nj; jj++) {
+                                    tile[ii * 4 + jj] = dot(a, (i + ii) * lda + t0, b, (j + jj) * ldb + t0, kd);
+                                }
+                            }
+                        }
+                        for (int ii = 0; ii < mi; ii++) {
+                            for (int jj = 0; jj < nj; jj++) {
+                                int ci = (i + ii) * ldc + j + jj;
+                                c[ci] = accumulate ? c[ci] + tile[ii * 4 + jj] : tile[ii * 4 + jj];
                             }
                         }
                     }
                 }
-                for (int ii = mFull; ii < m; ii++) {
-                    for (int jj = j; jj < j + 4; jj++) {
-                        c[ii * ldc + jj] = dot(a, ii * lda, b, jj * ldb, k);
-                    }
-                }
             }
         });
-        for (int i = 0; i < m; i++) {
-            for (int j = tilesN * 4; j < n; j++) {
-                c[i * ldc + j] = dot(a, i * lda, b, j * ldb, k);
-            }
-        }
     }
 
     private static float dot(float[] a, int a0, float[] b, int b0, int k) {
