@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.sargan.core.GradMode;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.core.cpu.Parallel;
 import org.sargan.data.SyntheticDataset;
@@ -94,8 +95,9 @@ public final class ModelRun {
                 labels[i * 7 + i % 7] = 1;
             }
             Tensor c = Tensor.of(labels, 8, 7);
+            // as ExpressionEditor runs it: in a memory scope, which frees each activation once the next is made
             return () -> {
-                try (GradMode.Scope s = GradMode.noGrad()) {
+                try (MemoryScope scope = MemoryScope.open(); GradMode.Scope s = GradMode.noGrad()) {
                     g.forward(x, c);
                 }
             };

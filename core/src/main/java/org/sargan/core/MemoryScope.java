@@ -62,6 +62,24 @@ public final class MemoryScope implements AutoCloseable {
         }
     }
 
+    /**
+     * In a forward pass without gradients (where no autograd node holds on to anything), frees {@code used} now if
+     * the innermost open scope made it and {@code result} does not share its memory (a view would): for a layer's
+     * intermediate results once the next one is computed, so that a scoped inference or no-grad forward holds two
+     * or three activations at a time instead of all of them. With gradients on, or outside any scope, or when
+     * {@code used} is {@code keep} (a caller's input), it does nothing. Nothing may read {@code used} afterwards.
+     */
+    public static void freeIntermediate(Tensor used, Tensor result, Tensor keep) {
+        if (GradMode.isEnabled() || used == null || used == keep || used.storage() == result.storage()
+                || (keep != null && used.storage() == keep.storage())) {
+            return;
+        }
+        ArrayDeque<MemoryScope> open = OPEN.get();
+        if (!open.isEmpty()) {
+            open.peek().releaseIfMade(used.storage());
+        }
+    }
+
     /** Keeps t (and every tensor sharing its storage) beyond this scope; returns t. */
     public Tensor keep(Tensor t) {
         if (t != null) {

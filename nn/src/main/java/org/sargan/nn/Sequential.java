@@ -3,6 +3,7 @@ package org.sargan.nn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 
 /** Layers applied in order; children are named "0", "1", ... as in PyTorch's nn.Sequential. */
@@ -29,7 +30,10 @@ public final class Sequential extends Layer {
     public Tensor forward(Tensor x) {
         Tensor y = x;
         for (Layer l : layers) {
-            y = l.forward(y);
+            Tensor next = l.forward(y);
+            // without gradients nothing reads y again: free it now (in a scope) rather than when the scope ends
+            MemoryScope.freeIntermediate(y, next, x);
+            y = next;
         }
         return y;
     }

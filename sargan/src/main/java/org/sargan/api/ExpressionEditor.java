@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sargan.core.GradMode;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.data.Dataset;
 import org.sargan.data.Expression;
@@ -226,7 +227,8 @@ public final class ExpressionEditor {
             System.arraycopy(p, 0, x, i * plane, plane);
         }
         float[] y;
-        try (GradMode.Scope s = GradMode.noGrad()) {
+        // in a memory scope: each activation is freed once the next is made, and the rest when the scope closes
+        try (MemoryScope scope = MemoryScope.open(); GradMode.Scope s = GradMode.noGrad()) {
             y = generator.forward(Tensor.of(x, images.length, 3, size, size), Tensor.of(c, images.length, CLASSES))
                     .toArray();
         }

@@ -1,6 +1,7 @@
 package org.sargan.model;
 
 import java.util.Random;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Convolutions.Padding;
 import org.sargan.core.ops.Spatial;
@@ -50,11 +51,20 @@ final class ConvLayer extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = conv.forward(scale == Scale.UP ? Spatial.upsampleNearest2x(x) : x);
+        Tensor in = scale == Scale.UP ? Spatial.upsampleNearest2x(x) : x;
+        Tensor h = conv.forward(in);
+        MemoryScope.freeIntermediate(in, h, x);
         if (norm != null) {
-            h = norm.forward(h);
+            Tensor n = norm.forward(h);
+            MemoryScope.freeIntermediate(h, n, x);
+            h = n;
         }
-        return relu ? h.relu() : h;
+        if (!relu) {
+            return h;
+        }
+        Tensor y = h.relu();
+        MemoryScope.freeIntermediate(h, y, x);
+        return y;
     }
 
     @Override

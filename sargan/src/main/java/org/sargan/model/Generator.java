@@ -1,6 +1,7 @@
 package org.sargan.model;
 
 import java.util.Random;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Shape;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Convolutions.Padding;
@@ -101,6 +102,12 @@ public final class Generator extends Module {
         }
         Tensor in = Shapes.concat(1, x, Shapes.tile(target, s[2], s[3]));
         Tensor y = main.forward(in);
-        return variant == Variant.STARGAN ? y : y.add(x);
+        MemoryScope.freeIntermediate(in, y, x);
+        if (variant == Variant.STARGAN) {
+            return y;
+        }
+        Tensor out = y.add(x);
+        MemoryScope.freeIntermediate(y, out, x);
+        return out;
     }
 }

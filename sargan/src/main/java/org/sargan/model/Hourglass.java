@@ -1,6 +1,7 @@
 package org.sargan.model;
 
 import java.util.Random;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.nn.Layer;
 import org.sargan.nn.Sequential;
@@ -53,13 +54,22 @@ final class Hourglass extends Layer {
         Tensor up1 = layer("b1_" + l).forward(x);
         Tensor low1 = layer("b2_" + l).forward(x);
         Tensor low2 = l > 1 ? level(l - 1, low1) : layer("b2_plus_1").forward(low1);
-        return up1.add(layer("b3_" + l).forward(low2));
+        MemoryScope.freeIntermediate(low1, low2, x);
+        Tensor up2 = layer("b3_" + l).forward(low2);
+        MemoryScope.freeIntermediate(low2, up2, x);
+        Tensor y = up1.add(up2);
+        MemoryScope.freeIntermediate(up1, y, x);
+        MemoryScope.freeIntermediate(up2, y, x);
+        return y;
     }
 
     /** @return the attention logits (N, 1, H, W) for features h (N, C, H, W) */
     @Override
     public Tensor forward(Tensor h) {
-        return layer("out_block").forward(level(depth, h));
+        Tensor features = level(depth, h);
+        Tensor logits = layer("out_block").forward(features);
+        MemoryScope.freeIntermediate(features, logits, h);
+        return logits;
     }
 
     @Override

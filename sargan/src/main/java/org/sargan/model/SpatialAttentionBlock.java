@@ -1,6 +1,7 @@
 package org.sargan.model;
 
 import java.util.Random;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 import org.sargan.core.ops.Attention;
 import org.sargan.nn.Layer;
@@ -27,8 +28,14 @@ final class SpatialAttentionBlock extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor h = conv2.forward(conv1.forward(x));
-        return Attention.gate(x, h, attFunc.forward(h));
+        Tensor h1 = conv1.forward(x);
+        Tensor h = conv2.forward(h1);
+        MemoryScope.freeIntermediate(h1, h, x);
+        Tensor a = attFunc.forward(h);
+        Tensor y = Attention.gate(x, h, a);
+        MemoryScope.freeIntermediate(h, y, x);
+        MemoryScope.freeIntermediate(a, y, x);
+        return y;
     }
 
     @Override

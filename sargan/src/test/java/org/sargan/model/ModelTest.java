@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.sargan.core.GradMode;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Tensor;
 
 /** The architecture against sargan/README.md: parameter counts, shapes, and how the label reaches the output. */
@@ -50,6 +51,30 @@ class ModelTest {
             Discriminator.Output out = d.forward(x);
             assertArrayEquals(new int[] {2, 1, 2, 2}, out.outSrc().shape());
             assertArrayEquals(new int[] {2, 7}, out.outCls().shape());
+        }
+    }
+
+    /**
+     * A scoped forward without gradients frees each activation once the next is made (Sequential, ConvLayer, SARB,
+     * hourglass): every variant's output must be the same floats as without a scope, and the input stay readable.
+     */
+    @Test
+    void aScopedNoGradForwardGivesTheSameImagesAndKeepsItsInput() {
+        Random r = new Random(4);
+        Tensor x = Tensor.uniform(r, -1, 1, 2, 3, 32, 32);
+        Tensor c = Tensor.of(new float[] {0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 2, 7);
+        for (Variant v : Variant.values()) {
+            Generator g = new Generator(new Random(5), v, 8, 7);
+            float[] plain;
+            float[] scoped;
+            try (GradMode.Scope s = GradMode.noGrad()) {
+                plain = g.forward(x, c).toArray();
+                try (MemoryScope scope = MemoryScope.open()) {
+                    scoped = g.forward(x, c).toArray();
+                    assertEquals(2 * 3 * 32 * 32, x.toArray().length);
+                }
+            }
+            assertArrayEquals(plain, scoped, v.id());
         }
     }
 

@@ -15,7 +15,8 @@ import org.sargan.core.ConvSpec;
  * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). The products pack im2col
  * panels straight from the image, with no im2col buffer, except the input gradient of strided layers (dcols, one
  * image at a time). Tiny outputs go through {@link SmallImageConvolutions}, layers with one to four output
- * channels through {@link FewChannelConvolutions}. Work is split by images and output
+ * channels through {@link FewChannelConvolutions}, wide stride-1 layers with up to 64 through
+ * {@link DirectConvolutions}. Work is split by images and output
  * elements only, so results do not depend on the thread count.
  */
 final class CpuConvolutions {
@@ -26,7 +27,10 @@ final class CpuConvolutions {
         if (SmallImageConvolutions.applies(g)) {
             return SmallImageConvolutions.forward(x, wt, g);
         }
-        return FewChannelConvolutions.applies(g) ? FewChannelConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
+        if (FewChannelConvolutions.applies(g)) {
+            return FewChannelConvolutions.forward(x, wt, g);
+        }
+        return DirectConvolutions.applies(g) ? DirectConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
     }
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
@@ -261,7 +265,8 @@ final class CpuConvolutions {
             }
         }
         ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
-        float[] dx = forwardPerImage(gy, flipped, t);
+        float[] dx = DirectConvolutions.applies(t) ? DirectConvolutions.forward(gy, flipped, t)
+                : forwardPerImage(gy, flipped, t);
         ArrayPool.give(flipped);
         return dx;
     }

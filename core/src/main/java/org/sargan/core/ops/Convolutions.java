@@ -2,6 +2,7 @@ package org.sargan.core.ops;
 
 import org.sargan.core.Autograd;
 import org.sargan.core.ConvSpec;
+import org.sargan.core.MemoryScope;
 import org.sargan.core.Shape;
 import org.sargan.core.Tensor;
 
@@ -37,7 +38,13 @@ public final class Convolutions {
             zeroPad = 0;
         }
         Tensor y = conv2dRaw(in, w, new ConvSpec(stride, zeroPad));
-        return bias == null ? y : Elementwise.add(y, Shapes.reshape(bias, 1, -1, 1, 1));
+        MemoryScope.freeIntermediate(in, y, x);
+        if (bias == null) {
+            return y;
+        }
+        Tensor out = Elementwise.add(y, Shapes.reshape(bias, 1, -1, 1, 1));
+        MemoryScope.freeIntermediate(y, out, x);
+        return out;
     }
 
     /** Zero-padded convolution. */

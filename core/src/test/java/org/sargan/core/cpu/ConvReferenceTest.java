@@ -61,7 +61,9 @@ class ConvReferenceTest {
     @ParameterizedTest(name = "n={0} cin={1} {2}x{3} cout={4} k={5}x{6} s={7} p={8}")
     @CsvSource({
         "2, 3, 7, 5, 4, 3, 3, 1, 1", "1, 2, 9, 9, 3, 4, 4, 2, 1", "2, 10, 8, 8, 5, 7, 7, 1, 3", "1, 4, 5, 6, 2, 1, 1, 1, 0",
-        "3, 2, 6, 7, 3, 3, 2, 2, 0", "1, 1, 3, 3, 1, 3, 3, 3, 2", "2, 5, 11, 4, 6, 2, 3, 1, 1"})
+        "3, 2, 6, 7, 3, 3, 2, 2, 0", "1, 1, 3, 3, 1, 3, 3, 3, 2", "2, 5, 11, 4, 6, 2, 3, 1, 1",
+        // rows of 64: the forward (6 channels) and the input gradient (18) through DirectConvolutions, with SIMD
+        "1, 18, 2, 64, 6, 3, 3, 1, 1"})
     void forwardAndBothGradientsMatchDirectLoops(int n, int ci, int h, int wd, int co, int kh, int kw, int s, int p) {
         Random r = new Random(n * 1000 + ci * 100 + h * 10 + kh);
         ConvSpec spec = new ConvSpec(s, p);
@@ -107,7 +109,7 @@ class ConvReferenceTest {
     /** Larger images, where the forward pass splits each image into several column tasks. */
     @ParameterizedTest(name = "forward n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
     @CsvSource({"2, 3, 24, 24, 4, 3, 1, 1", "1, 4, 40, 36, 5, 4, 2, 1", "1, 3, 33, 30, 2, 7, 1, 3", "3, 10, 32, 32, 8, 7, 1, 3",
-        "2, 16, 34, 34, 8, 3, 1, 0"})
+        "2, 16, 34, 34, 8, 3, 1, 0", "2, 10, 6, 64, 8, 7, 1, 3", "1, 5, 3, 128, 7, 3, 1, 1"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);

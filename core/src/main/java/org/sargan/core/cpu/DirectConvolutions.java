@@ -1,0 +1,71 @@
+package org.sargan.core.cpu;
+
+import org.sargan.core.ConvGeometry;
+
+/**
+ * Stride-1 convolutions with wide output rows and up to {@link #MAX_OUT_CHANNELS} output channels, as direct loops
+ * over a zero-padded copy of each image: the generator's first layer (10 -> 64 channels, 7x7, at 64 or 128 pixels a
+ * row) and the transposed convolution that is its input gradient (64 -> 10). As a GEMM, every im2col element of
+ * these layers is packed to take part in 64 multiply-adds or fewer, so packing cost as much as the multiply. Here
+ * nothing is packed:
+ * <pre>
+ *   y[co .. co+3][oy][ox .. ox + 4 lanes] += w[co .. co+3][ci][ky][kx] * xp[ci][oy + ky][ox + kx ..]   every tap
+ * </pre>
+ * with sixteen vectors of outputs (four channels, four vectors of a row) in registers ({@link VectorLoops#convRows4};
+ * the channels left over after the blocks of four go one at a time through {@link VectorLoops#convRow}). Each output
+ * is one chain of fused multiply-adds in tap order, as in {@link FewChannelConvolutions}. One task per image and
+ * block of channels, each writing only its own outputs: results do not depend on the thread count. SIMD only: the
+ * plain-Java build keeps the GEMM route.
+ */
+final class DirectConvolutions {
+    static final int MAX_OUT_CHANNELS = 64;
+    private static final boolean SIMD = SimdSupport.enabled();
+
+    private DirectConvolutions() {
+    }
+
+    static boolean applies(ConvGeometry g) {
+        return SIMD && g.stride() == 1 && !g.isPointwise() && g.cout() <= MAX_OUT_CHANNELS
+                && g.wo() % (4 * VectorLoops.lanes()) == 0;
+    }
+
+    static float[] forward(float[] x, float[] wt, ConvGeometry g) {
+        int cout = g.cout();
+        int ho = g.ho();
+        int wo = g.wo();
+        int hp = g.h() + 2 * g.pad();
+        int wp = g.w() + 2 * g.pad();
+        int patch = g.patch();
+        int seg = 4 * VectorLoops.lanes();
+        float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
+        int[] offsets = new int[patch];
+        for (int t = 0; t < patch; t++) {
+            int ci = t / (g.kh() * g.kw());
+            int ky = t % (g.kh() * g.kw()) / g.kw();
+            offsets[t] = (ci * hp + ky) * wp + t % g.kw();
+        }
+        float[][] xps = new float[g.n()][];
+        Parallel.forEach(g.n(), img -> xps[img] = CpuConvolutions.padded(x, img, g));
+        int blocks = (cout + 3) / 4;
+        Parallel.forEach(g.n() * blocks, task -> {
+            int img = task / blocks;
+            int co = (task % blocks) * 4;
+            float[] xp = xps[img];
+            for (int oy = 0; oy < ho; oy++) {
+                int out = ((img * cout + co) * ho + oy) * wo;
+                for (int ox = 0; ox < wo; ox += seg) {
+                    if (co + 4 <= cout) {
+                        VectorLoops.convRows4(xp, offsets, oy * wp + ox, wt, co * patch, patch, y, out + ox, ho * wo);
+                    } else {
+                        for (int c = co; c < cout; c++) {
+                            VectorLoops.convRow(xp, offsets, oy * wp + ox, wt, c * patch, y,
+                                    out + (c - co) * ho * wo + ox, seg);
+                        }
+                    }
+                }
+            }
+        });
+        CpuConvolutions.giveAll(xps);
+        return y;
+    }
+}
