@@ -196,6 +196,10 @@ TARGETS = {"generatorForward": 0.40, "dStep": 0.50, "dAndGStep": 0.50}
 CASE_NAMES = {"generatorForward": "G forward", "dStep": "D step", "dAndGStep": "D+G step"}
 
 
+# the collector sargan/bin/sargan runs with (BENCH_GC overrides it, e.g. BENCH_GC=-XX:+UseG1GC)
+GC = os.environ.get("BENCH_GC", "-XX:+UseSerialGC")
+
+
 def xmx(size):
     """Our JVM's fixed heap limit for the model at `size` px (BENCH_XMX overrides it). Measured with a GC log
     (batch 8, conv_dim 64, D+G step, the largest case): at 128 px the live set after a collection reaches 3.5 GB
@@ -213,7 +217,7 @@ def run_case(side, case, size, reps):
         cmd = [sys.executable, os.path.join(HERE, "sargan_torch.py"), "--case", case, "--size", str(size),
                "--reps", str(reps), "--json"]
     else:
-        cmd = ["java", "--add-modules=jdk.incubator.vector", f"-Xmx{xmx(size)}", f"-Dsargan.threads={THREADS}",
+        cmd = ["java", "--add-modules=jdk.incubator.vector", f"-Xmx{xmx(size)}", GC, f"-Dsargan.threads={THREADS}",
                "-cp", JAR, "org.sargan.bench.ModelRun", "--case", case, "--size", str(size), "--reps", str(reps)]
     print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
     p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, BENCH_THREADS=str(THREADS)))
@@ -240,7 +244,7 @@ def model_main(argv):
     sizes = [int(s) for s in option(argv, "--sizes", "64,128").split(",")]
     reps = int(option(argv, "--reps", "3"))
     cpu = lscpu()
-    env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "BENCH_THREADS", "BENCH_XMX")
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "BENCH_THREADS", "BENCH_XMX", "BENCH_GC")
                    if k in os.environ)
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
     print(f"date:    {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}")
@@ -249,7 +253,7 @@ def model_main(argv):
           f"({cpu.get('Core(s) per socket', '?')} cores per socket x {cpu.get('Socket(s)', '?')} sockets, "
           f"{cpu.get('Thread(s) per core', '?')} threads per core); {THREADS} threads on each side")
     print(f"PyTorch {torch.__version__} (mkldnn={torch.backends.mkldnn.is_available()}); "
-          f"{java[0] if java else 'java ?'}; -Xmx " + ", ".join(f"{xmx(s)} at {s} px" for s in sizes))
+          f"{java[0] if java else 'java ?'}; {GC}, -Xmx " + ", ".join(f"{xmx(s)} at {s} px" for s in sizes))
     print(f"SARGAN batch 8, conv_dim 64; per case two warm-up calls, then the minimum of {reps}", flush=True)
     rows = []
     for size in sizes:
