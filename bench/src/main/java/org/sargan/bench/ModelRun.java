@@ -80,10 +80,10 @@ public final class ModelRun {
         if (profile > 0) {
             // the per-op table of `sargan train --profile`, for this case alone (after the timed calls)
             try (Profiler p = Profiler.record()) {
-                if (kase.equals("generatorForward")) {
-                    Profiler.section("G forward"); // the trainer's steps name their own sections
-                }
                 for (int i = 0; i < profile; i++) {
+                    if (kase.equals("generatorForward")) {
+                        Profiler.section("G forward"); // once per call, as the trainer names each step
+                    }
                     call.run();
                 }
                 p.close();

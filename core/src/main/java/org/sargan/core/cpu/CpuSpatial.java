@@ -16,14 +16,19 @@ final class CpuSpatial {
     static float[] reflectionPad(float[] x, int planes, int h, int w, int p) {
         int hp = h + 2 * p;
         int wp = w + 2 * p;
-        float[] y = ArrayPool.zeroed(planes * hp * wp);
+        float[] y = ArrayPool.dirty(planes * hp * wp);
         Parallel.forEach(planes, c -> {
             int src = c * h * w;
             int dst = c * hp * wp;
             for (int i = 0; i < hp; i++) {
                 int row = src + reflect(i - p, h) * w;
                 int o = dst + i * wp;
-                for (int j = 0; j < wp; j++) {
+                // the row's middle is a copy; only the p columns at each end are reflected
+                for (int j = 0; j < p; j++) {
+                    y[o + j] = x[row + reflect(j - p, w)];
+                }
+                System.arraycopy(x, row, y, o + p, w);
+                for (int j = p + w; j < wp; j++) {
                     y[o + j] = x[row + reflect(j - p, w)];
                 }
             }
@@ -42,7 +47,15 @@ final class CpuSpatial {
             for (int i = 0; i < hp; i++) {
                 int row = dst + reflect(i - p, h) * w;
                 int o = src + i * wp;
-                for (int j = 0; j < wp; j++) {
+                // in column order, as one loop over the row would add them (so the same sums): the reflected left
+                // end, the middle (a plain, vectorisable add), the reflected right end
+                for (int j = 0; j < p; j++) {
+                    dx[row + reflect(j - p, w)] += gy[o + j];
+                }
+                for (int j = 0; j < w; j++) {
+                    dx[row + j] += gy[o + p + j];
+                }
+                for (int j = p + w; j < wp; j++) {
                     dx[row + reflect(j - p, w)] += gy[o + j];
                 }
             }
