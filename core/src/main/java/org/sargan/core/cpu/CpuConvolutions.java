@@ -12,12 +12,15 @@ import org.sargan.core.ConvSpec;
  *   dW   = [dy_1 .. dy_N] * [cols_1 .. cols_N]^T        weight gradient: one product, the batch in its inner dimension
  *   dx_n = col2im(W^T * dy_n)                           input gradient (scatter-add of the patches)
  * </pre>
- * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). The products pack im2col
- * panels straight from the image, with no im2col buffer, except the input gradient of strided layers (dcols, one
- * image at a time). Tiny outputs go through {@link SmallImageConvolutions}, layers with one to four output
- * channels through {@link FewChannelConvolutions}, wide stride-1 layers with up to 64 through
- * {@link DirectConvolutions}. Work is split by images and output
- * elements only, so results do not depend on the thread count.
+ * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). No im2col buffer is made,
+ * except for the input gradient of strided layers (dcols, one image at a time): with SIMD, and output rows a
+ * multiple of the vector length, the forward's micro-kernel reads im2col straight from a zero-padded copy of the
+ * image whose columns are split by phase ({@link #readsImage}); otherwise the products pack im2col panels from the
+ * image, gathered from a padded copy ({@link #gatherPanels}, strided and narrow layers, every weight gradient) or
+ * copied in runs ({@link #im2colPanels}). Tiny outputs go through {@link SmallImageConvolutions}, layers with one to
+ * four output channels through {@link FewChannelConvolutions}, wide stride-1 layers with up to 64 through
+ * {@link DirectConvolutions}. Work is split by images and output elements only, so results do not depend on the
+ * thread count.
  */
 final class CpuConvolutions {
     private CpuConvolutions() {
@@ -43,6 +46,11 @@ final class CpuConvolutions {
         // and column range, each packing its columns of im2col(x) straight from the image: no im2col buffer, and
         // images run in parallel without a barrier between them.
         Gemm.PackedA w = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), g.patch(), wt, 0, g.patch(), 1);
+        if (readsImage(g)) {
+            forwardFromImages(x, w, g, y);
+            w.free();
+            return y;
+        }
         boolean gather = gathers(g);
         Taps taps = g.isPointwise() || gather ? null : Taps.of(g);
         float[][] xps = new float[gather ? g.n() : 0][];
@@ -61,6 +69,70 @@ final class CpuConvolutions {
         giveAll(xps);
         w.free();
         return y;
+    }
+
+    /**
+     * Whether the forward's products can read im2col straight from the image ({@link Gemm#multiplyImage}): with the
+     * SIMD kernel, output rows a multiple of its vector length and whole panels of output pixels.
+     */
+    static boolean readsImage(ConvGeometry g) {
+        return Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD && !g.isPointwise() && g.wo() % VectorLoops.lanes() == 0
+                && g.outPixels() % Gemm.panelWidth() == 0;
+    }
+
+    /**
+     * The forward with no im2col panels at all: each image zero-padded once, its columns split by phase (column ix
+     * goes to phase ix % stride at ix / stride), so that the pixels of one output row under one kernel tap are
+     * consecutive floats for any stride; the micro-kernel loads them as vectors where it would load a packed panel.
+     */
+    private static void forwardFromImages(float[] x, Gemm.PackedA w, ConvGeometry g, float[] y) {
+        int s = g.stride();
+        int hp = g.h() + 2 * g.pad();
+        int wpd = (g.w() + 2 * g.pad() + s - 1) / s;
+        int phase = g.cin() * hp * wpd;
+        int[] taps = new int[g.patch()];
+        for (int t = 0; t < taps.length; t++) {
+            int ci = t / (g.kh() * g.kw());
+            int ky = t % (g.kh() * g.kw()) / g.kw();
+            int kx = t % g.kw();
+            taps[t] = (kx % s) * phase + (ci * hp + ky) * wpd + kx / s;
+        }
+        float[][] xds = new float[g.n()][];
+        Parallel.forEach(g.n(), img -> xds[img] = phased(x, img, g, hp, wpd, phase));
+        int pixels = g.outPixels();
+        int outSize = g.cout() * pixels;
+        int nr = Gemm.panelWidth();
+        int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
+        int perImage = (pixels + chunk - 1) / chunk;
+        Parallel.forEach(g.n() * perImage, t -> {
+            int img = t / perImage;
+            int j0 = (t % perImage) * chunk;
+            Gemm.multiplyImage(w, xds[img], taps, g.wo(), s * wpd, y, img * outSize, pixels, j0,
+                    Math.min(pixels, j0 + chunk));
+        });
+        giveAll(xds);
+    }
+
+    /** Image img of x zero-padded, its columns split by phase: padded (ci, iy, ix) at (ix % s, ci, iy, ix / s). */
+    private static float[] phased(float[] x, int img, ConvGeometry g, int hp, int wpd, int phase) {
+        int s = g.stride();
+        int p = g.pad();
+        float[] xd = ArrayPool.zeroed(s * phase);
+        for (int ci = 0; ci < g.cin(); ci++) {
+            for (int iy = 0; iy < g.h(); iy++) {
+                int src = ((img * g.cin() + ci) * g.h() + iy) * g.w();
+                int row = (ci * hp + iy + p) * wpd;
+                if (s == 1) {
+                    System.arraycopy(x, src, xd, row + p, g.w());
+                    continue;
+                }
+                for (int ix = 0; ix < g.w(); ix++) {
+                    int px = ix + p;
+                    xd[(px % s) * phase + row + px / s] = x[src + ix];
+                }
+            }
+        }
+        return xd;
     }
 
     /** Stride-1 output rows at most this wide are packed by {@link #gatherPanels}: im2col's runs are too short. */

@@ -219,6 +219,54 @@ public final class Gemm {
         new Block(a, b, c, cOff, ldc, accumulate).compute(0, a.m, j0, j1);
     }
 
+    /**
+     * Columns [j0, j1) of {@code C = A * B} on the calling thread, with B the im2col matrix of one image read where it
+     * lies instead of packed: B(k, j) = xd[base(j) + taps[k]], base(j) = (j / wo) * rowPitch + j % wo, so that a run
+     * of output pixels of one row is a run of xd (a zero-padded image, its columns split by phase for a stride above
+     * 1). Needs the SIMD kernel, output rows a multiple of its vector length and j0, j1 multiples of its NR; each C
+     * element gets the same operations as through {@link #multiplyColumns} with packed panels, so the same floats.
+     */
+    static void multiplyImage(PackedA a, float[] xd, int[] taps, int wo, int rowPitch, float[] c, int cOff, int ldc,
+            int j0, int j1) {
+        int mr = VectorGemmKernel.MR;
+        int nr = VectorGemmKernel.NR;
+        int l = VectorGemmKernel.LANES;
+        if (!(a.mk instanceof VectorGemmKernel) || wo % l != 0 || j0 % nr != 0 || j1 % nr != 0) {
+            throw new IllegalArgumentException("gemm: multiplyImage needs the SIMD kernel, rows of a multiple of " + l
+                    + " and column bounds on panels of " + nr + "; got rows of " + wo + ", columns " + j0 + ".." + j1);
+        }
+        int m = a.m;
+        int k = a.k;
+        float[] tile = buffer(BUFFERS.get(), 1, mr * nr);
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean overwrite = pc == 0;
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                for (int jr = j0; jr < j1; jr += nr) {
+                    int b0 = (jr / wo) * rowPitch + jr % wo;
+                    int b1 = ((jr + l) / wo) * rowPitch + (jr + l) % wo;
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        int mm = Math.min(mr, mc - ir);
+                        int ao = a.offset(pc, ic + ir);
+                        int co = cOff + (ic + ir) * ldc + jr;
+                        if (mm == mr) {
+                            VectorGemmKernel.runImage(kc, a.data, ao, xd, b0, b1, taps, pc, c, co, ldc, overwrite);
+                        } else {
+                            VectorGemmKernel.runImage(kc, a.data, ao, xd, b0, b1, taps, pc, tile, 0, nr, true);
+                            for (int i = 0; i < mm; i++) {
+                                for (int j = 0; j < nr; j++) {
+                                    float t = tile[i * nr + j];
+                                    c[co + i * ldc + j] = overwrite ? t : c[co + i * ldc + j] + t;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Panels of B(k, j) = b[bOff + k*bRs + j*bCs]. */
     public static BPanels strided(float[] b, int bOff, int bRs, int bCs) {
         return (bp, pc, kc, jc, nc, nr) -> {

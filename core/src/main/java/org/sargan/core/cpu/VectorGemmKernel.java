@@ -100,4 +100,84 @@ final class VectorGemmKernel implements MicroKernel {
             FloatVector.fromArray(S, c, co + 7 * ldc + l).add(c71).intoArray(c, co + 7 * ldc + l);
         }
     }
+
+    /**
+     * {@link #run} with B read straight from an image instead of a packed panel: B(p, j) = xp[b0 + taps[p0 + p] + j]
+     * for the first vector of columns and xp[b1 + taps[p0 + p] + j - LANES] for the second (a convolution's im2col
+     * columns, each vector a run of output pixels within one row; {@link Gemm#multiplyImage}). The same fused
+     * multiply-adds in the same order as {@link #run} on the packed panel, so the same floats.
+     */
+    static void runImage(int kc, float[] a, int ao, float[] xp, int b0, int b1, int[] taps, int p0, float[] c, int co,
+            int ldc, boolean overwrite) {
+        final int l = LANES;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++, ao += MR) {
+            int t = taps[p0 + p];
+            FloatVector v0 = FloatVector.fromArray(S, xp, b0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, xp, b1 + t);
+            FloatVector av = FloatVector.broadcast(S, a[ao]);
+            c00 = av.fma(v0, c00);
+            c01 = av.fma(v1, c01);
+            av = FloatVector.broadcast(S, a[ao + 1]);
+            c10 = av.fma(v0, c10);
+            c11 = av.fma(v1, c11);
+            av = FloatVector.broadcast(S, a[ao + 2]);
+            c20 = av.fma(v0, c20);
+            c21 = av.fma(v1, c21);
+            av = FloatVector.broadcast(S, a[ao + 3]);
+            c30 = av.fma(v0, c30);
+            c31 = av.fma(v1, c31);
+            av = FloatVector.broadcast(S, a[ao + 4]);
+            c40 = av.fma(v0, c40);
+            c41 = av.fma(v1, c41);
+            av = FloatVector.broadcast(S, a[ao + 5]);
+            c50 = av.fma(v0, c50);
+            c51 = av.fma(v1, c51);
+            av = FloatVector.broadcast(S, a[ao + 6]);
+            c60 = av.fma(v0, c60);
+            c61 = av.fma(v1, c61);
+            av = FloatVector.broadcast(S, a[ao + 7]);
+            c70 = av.fma(v0, c70);
+            c71 = av.fma(v1, c71);
+        }
+        // The stores are spelled out instead of calling a helper: vectors passed to a method that the JIT does not
+        // inline are boxed, which made the accumulate path ten times slower than the multiply itself.
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + l);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + l);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + l);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + l);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + l);
+            c50.intoArray(c, co + 5 * ldc);
+            c51.intoArray(c, co + 5 * ldc + l);
+            c60.intoArray(c, co + 6 * ldc);
+            c61.intoArray(c, co + 6 * ldc + l);
+            c70.intoArray(c, co + 7 * ldc);
+            c71.intoArray(c, co + 7 * ldc + l);
+        } else {
+            FloatVector.fromArray(S, c, co).add(c00).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + l).add(c01).intoArray(c, co + l);
+            FloatVector.fromArray(S, c, co + ldc).add(c10).intoArray(c, co + ldc);
+            FloatVector.fromArray(S, c, co + ldc + l).add(c11).intoArray(c, co + ldc + l);
+            FloatVector.fromArray(S, c, co + 2 * ldc).add(c20).intoArray(c, co + 2 * ldc);
+            FloatVector.fromArray(S, c, co + 2 * ldc + l).add(c21).intoArray(c, co + 2 * ldc + l);
+            FloatVector.fromArray(S, c, co + 3 * ldc).add(c30).intoArray(c, co + 3 * ldc);
+            FloatVector.fromArray(S, c, co + 3 * ldc + l).add(c31).intoArray(c, co + 3 * ldc + l);
+            FloatVector.fromArray(S, c, co + 4 * ldc).add(c40).intoArray(c, co + 4 * ldc);
+            FloatVector.fromArray(S, c, co + 4 * ldc + l).add(c41).intoArray(c, co + 4 * ldc + l);
+            FloatVector.fromArray(S, c, co + 5 * ldc).add(c50).intoArray(c, co + 5 * ldc);
+            FloatVector.fromArray(S, c, co + 5 * ldc + l).add(c51).intoArray(c, co + 5 * ldc + l);
+            FloatVector.fromArray(S, c, co + 6 * ldc).add(c60).intoArray(c, co + 6 * ldc);
+            FloatVector.fromArray(S, c, co + 6 * ldc + l).add(c61).intoArray(c, co + 6 * ldc + l);
+            FloatVector.fromArray(S, c, co + 7 * ldc).add(c70).intoArray(c, co + 7 * ldc);
+            FloatVector.fromArray(S, c, co + 7 * ldc + l).add(c71).intoArray(c, co + 7 * ldc + l);
+        }
+    }
 }

@@ -109,7 +109,9 @@ class ConvReferenceTest {
     /** Larger images, where the forward pass splits each image into several column tasks. */
     @ParameterizedTest(name = "forward n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
     @CsvSource({"2, 3, 24, 24, 4, 3, 1, 1", "1, 4, 40, 36, 5, 4, 2, 1", "1, 3, 33, 30, 2, 7, 1, 3", "3, 10, 32, 32, 8, 7, 1, 3",
-        "2, 16, 34, 34, 8, 3, 1, 0", "2, 10, 6, 64, 8, 7, 1, 3", "1, 5, 3, 128, 7, 3, 1, 1"})
+        "2, 16, 34, 34, 8, 3, 1, 0", "2, 10, 6, 64, 8, 7, 1, 3", "1, 5, 3, 128, 7, 3, 1, 1",
+        // im2col read straight from phase-split images (stride 2 and 3; 70 rows, a partial micro-tile; 320 taps)
+        "1, 6, 32, 64, 70, 4, 2, 1", "1, 5, 10, 95, 9, 3, 3, 1", "1, 20, 8, 32, 12, 4, 2, 1"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);
