@@ -15,7 +15,8 @@ import org.sargan.core.ConvSpec;
  * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). No im2col buffer is made,
  * except for the input gradient of strided layers (dcols, one image at a time): with SIMD, and output rows a
  * multiple of the vector length, the forward's micro-kernel reads im2col straight from a zero-padded copy of the
- * image whose columns are split by phase ({@link #readsImage}); otherwise the products pack im2col panels from the
+ * image whose columns are split by phase ({@link #readsImage}), and a stride-1 forward with other widths computes
+ * its output on the padded image's grid and drops the extra columns ({@link #readsPitched}); otherwise the products pack im2col panels from the
  * image, gathered from a padded copy ({@link #gatherPanels}, strided and narrow layers, every weight gradient) or
  * copied in runs ({@link #im2colPanels}). Tiny outputs go through {@link SmallImageConvolutions}, layers with one to
  * four output channels through {@link FewChannelConvolutions}, wide stride-1 layers with up to 64 through
@@ -48,6 +49,11 @@ final class CpuConvolutions {
         Gemm.PackedA w = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), g.patch(), wt, 0, g.patch(), 1);
         if (readsImage(g)) {
             forwardFromImages(x, w, g, y);
+            w.free();
+            return y;
+        }
+        if (readsPitched(g)) {
+            forwardPitched(x, w, g, y);
             w.free();
             return y;
         }
@@ -111,6 +117,79 @@ final class CpuConvolutions {
                     Math.min(pixels, j0 + chunk));
         });
         giveAll(xds);
+    }
+
+    /** Extra work {@link #forwardPitched} may do, as a share of the convolution's own (its rows' padding columns). */
+    private static final double PITCHED_MAX_EXTRA = 0.3;
+
+    /**
+     * Whether a stride-1 forward whose rows are not a multiple of the vector length ({@link #readsImage}) computes
+     * its output on the padded image's grid instead ({@link #forwardPitched}): at most 30% more multiply-adds.
+     */
+    static boolean readsPitched(ConvGeometry g) {
+        if (Gemm.DEFAULT_KERNEL != Gemm.Kernel.SIMD || g.isPointwise() || g.stride() != 1) {
+            return false;
+        }
+        int wp = g.w() + 2 * g.pad();
+        long grid = roundUp(g.ho() * wp, Gemm.panelWidth());
+        return grid <= (1 + PITCHED_MAX_EXTRA) * g.outPixels();
+    }
+
+    /**
+     * A stride-1 forward with no im2col panels for any row width: the output is computed at every position q =
+     * oy * wp + ox of the padded image's grid (wp = w + 2 pad; the kw - 1 positions past each row's end, and the
+     * grid's round-up to whole panels, are computed and dropped), where tap t reads xp[q + offset(t)], so every
+     * vector of output pixels is a vector of consecutive floats. The SARB's input gradient (a 3x3 convolution to
+     * 18x18) is the case: its runs of 18 defeated both the packed and the direct routes.
+     */
+    private static void forwardPitched(float[] x, Gemm.PackedA w, ConvGeometry g, float[] y) {
+        int hp = g.h() + 2 * g.pad();
+        int wp = g.w() + 2 * g.pad();
+        int plane = g.cin() * hp * wp;
+        int nr = Gemm.panelWidth();
+        int grid = roundUp(g.ho() * wp, nr);
+        int[] taps = new int[g.patch()];
+        for (int t = 0; t < taps.length; t++) {
+            int ci = t / (g.kh() * g.kw());
+            int ky = t % (g.kh() * g.kw()) / g.kw();
+            taps[t] = (ci * hp + ky) * wp + t % g.kw();
+        }
+        float[][] xps = new float[g.n()][];
+        float[][] grids = new float[g.n()][];
+        Parallel.forEach(g.n(), img -> {
+            // room past the last plane: the grid's round-up reads up to grid - 1 + the largest tap offset
+            float[] xp = ArrayPool.zeroed(plane + grid);
+            for (int ci = 0; ci < g.cin(); ci++) {
+                for (int iy = 0; iy < g.h(); iy++) {
+                    System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,
+                            (ci * hp + iy + g.pad()) * wp + g.pad(), g.w());
+                }
+            }
+            xps[img] = xp;
+            grids[img] = ArrayPool.dirty(g.cout() * grid);
+        });
+        int chunk = Math.max(4 * nr, (grid / 4 + nr - 1) / nr * nr);
+        int perImage = (grid + chunk - 1) / chunk;
+        Parallel.forEach(g.n() * perImage, t -> {
+            int img = t / perImage;
+            int j0 = (t % perImage) * chunk;
+            Gemm.multiplyImage(w, xps[img], taps, grid, 0, grids[img], 0, grid, j0, Math.min(grid, j0 + chunk));
+        });
+        int ho = g.ho();
+        int wo = g.wo();
+        Parallel.forEach(g.n() * g.cout(), t -> {
+            float[] src = grids[t / g.cout()];
+            int s0 = (t % g.cout()) * grid;
+            for (int oy = 0; oy < ho; oy++) {
+                System.arraycopy(src, s0 + oy * wp, y, (t * ho + oy) * wo, wo);
+            }
+        });
+        giveAll(xps);
+        giveAll(grids);
+    }
+
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
     }
 
     /** Image img of x zero-padded, its columns split by phase: padded (ci, iy, ix) at (ix % s, ci, iy, ix / s). */

@@ -63,7 +63,9 @@ class ConvReferenceTest {
         "2, 3, 7, 5, 4, 3, 3, 1, 1", "1, 2, 9, 9, 3, 4, 4, 2, 1", "2, 10, 8, 8, 5, 7, 7, 1, 3", "1, 4, 5, 6, 2, 1, 1, 1, 0",
         "3, 2, 6, 7, 3, 3, 2, 2, 0", "1, 1, 3, 3, 1, 3, 3, 3, 2", "2, 5, 11, 4, 6, 2, 3, 1, 1",
         // rows of 64: the forward (6 channels) and the input gradient (18) through DirectConvolutions, with SIMD
-        "1, 18, 2, 64, 6, 3, 3, 1, 1"})
+        "1, 18, 2, 64, 6, 3, 3, 1, 1",
+        // an input gradient (16 channels, 10x14) computed on the padded grid (forwardPitched)
+        "1, 16, 10, 14, 5, 3, 3, 1, 0"})
     void forwardAndBothGradientsMatchDirectLoops(int n, int ci, int h, int wd, int co, int kh, int kw, int s, int p) {
         Random r = new Random(n * 1000 + ci * 100 + h * 10 + kh);
         ConvSpec spec = new ConvSpec(s, p);
@@ -111,7 +113,9 @@ class ConvReferenceTest {
     @CsvSource({"2, 3, 24, 24, 4, 3, 1, 1", "1, 4, 40, 36, 5, 4, 2, 1", "1, 3, 33, 30, 2, 7, 1, 3", "3, 10, 32, 32, 8, 7, 1, 3",
         "2, 16, 34, 34, 8, 3, 1, 0", "2, 10, 6, 64, 8, 7, 1, 3", "1, 5, 3, 128, 7, 3, 1, 1",
         // im2col read straight from phase-split images (stride 2 and 3; 70 rows, a partial micro-tile; 320 taps)
-        "1, 6, 32, 64, 70, 4, 2, 1", "1, 5, 10, 95, 9, 3, 3, 1", "1, 20, 8, 32, 12, 4, 2, 1"})
+        "1, 6, 32, 64, 70, 4, 2, 1", "1, 5, 10, 95, 9, 3, 3, 1", "1, 20, 8, 32, 12, 4, 2, 1",
+        // rows of 18 and 34 on the padded grid (forwardPitched)
+        "2, 7, 20, 18, 9, 3, 1, 1", "1, 30, 9, 34, 11, 3, 1, 1"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);
