@@ -44,8 +44,8 @@ final class CpuConvolutions {
         int outSize = g.cout() * g.outPixels();
         int pixels = g.outPixels();
         // W (Cout x patch) is the left operand of every image's product: pack it once. Then one task per image
-        // and column range, each packing its columns of im2col(x) straight from the image: no im2col buffer, and
-        // images run in parallel without a barrier between them.
+        // and column range, each reading its columns of im2col(x) where they lie (readsImage, readsPitched) or
+        // packing them from the image: no im2col buffer, and images run in parallel without a barrier between them.
         Gemm.PackedA w = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), g.patch(), wt, 0, g.patch(), 1);
         if (readsImage(g)) {
             forwardFromImages(x, w, g, y);
