@@ -65,7 +65,9 @@ class ConvReferenceTest {
         // rows of 64: the forward (6 channels) and the input gradient (18) through DirectConvolutions, with SIMD
         "1, 18, 2, 64, 6, 3, 3, 1, 1",
         // an input gradient (16 channels, 10x14) computed on the padded grid (forwardPitched)
-        "1, 16, 10, 14, 5, 3, 3, 1, 0"})
+        "1, 16, 10, 14, 5, 3, 3, 1, 0",
+        // strided input gradients with 16+ input channels and rows of 32 (a by-phase route was tried on these)
+        "1, 16, 4, 32, 5, 4, 4, 2, 1", "1, 17, 8, 32, 6, 3, 3, 2, 1"})
     void forwardAndBothGradientsMatchDirectLoops(int n, int ci, int h, int wd, int co, int kh, int kw, int s, int p) {
         Random r = new Random(n * 1000 + ci * 100 + h * 10 + kh);
         ConvSpec spec = new ConvSpec(s, p);
