@@ -13,15 +13,13 @@ import org.sargan.core.ConvSpec;
  *   dx_n = col2im(W^T * dy_n)                           input gradient (scatter-add of the patches)
  * </pre>
  * A 1x1 stride-1 unpadded convolution skips im2col (the image already is the matrix). No im2col buffer is made,
- * except for the input gradient of strided layers (dcols, one image at a time): with SIMD, and output rows a
- * multiple of the vector length, the forward's micro-kernel reads im2col straight from a zero-padded copy of the
- * image whose columns are split by phase ({@link #readsImage}), and a stride-1 forward with other widths computes
- * its output on the padded image's grid and drops the extra columns ({@link #readsPitched}); otherwise the products pack im2col panels from the
- * image, gathered from a padded copy ({@link #gatherPanels}, strided and narrow layers, every weight gradient) or
- * copied in runs ({@link #im2colPanels}). Tiny outputs go through {@link SmallImageConvolutions}, layers with one to
- * four output channels through {@link FewChannelConvolutions}, wide stride-1 layers with up to 64 through
- * {@link DirectConvolutions}. Work is split by images and output elements only, so results do not depend on the
- * thread count.
+ * except for the input gradient of strided layers (dcols, one image at a time). With SIMD the forward reads im2col
+ * where it lies ({@link ImageForward}: rows a multiple of the vector length, or stride-1 rows on the padded grid);
+ * otherwise the products pack im2col panels from the image, gathered from a padded copy ({@link PaddedImages}:
+ * strided and narrow layers, and every weight gradient) or copied in runs ({@link #im2colPanels}). Tiny outputs go
+ * through {@link SmallImageConvolutions}, layers with one to four output channels through
+ * {@link FewChannelConvolutions}, wide stride-1 layers with up to 64 through {@link DirectConvolutions}. Work is
+ * split by images and output elements only, so results do not depend on the thread count.
  */
 final class CpuConvolutions {
     private CpuConvolutions() {
@@ -47,21 +45,21 @@ final class CpuConvolutions {
         // and column range, each reading its columns of im2col(x) where they lie (readsImage, readsPitched) or
         // packing them from the image: no im2col buffer, and images run in parallel without a barrier between them.
         Gemm.PackedA w = Gemm.pack(Gemm.DEFAULT_KERNEL, g.cout(), g.patch(), wt, 0, g.patch(), 1);
-        if (readsImage(g)) {
-            forwardFromImages(x, w, g, y);
+        if (ImageForward.readsImage(g)) {
+            ImageForward.forwardFromImages(x, w, g, y);
             w.free();
             return y;
         }
-        if (readsPitched(g)) {
-            forwardPitched(x, w, g, y);
+        if (ImageForward.readsPitched(g)) {
+            ImageForward.forwardPitched(x, w, g, y);
             w.free();
             return y;
         }
-        boolean gather = gathers(g);
+        boolean gather = PaddedImages.gathers(g);
         Taps taps = g.isPointwise() || gather ? null : Taps.of(g);
         float[][] xps = new float[gather ? g.n() : 0][];
-        Parallel.forEach(xps.length, img -> xps[img] = padded(x, img, g));
-        int[] tapOffsets = gather ? paddedTapOffsets(g) : null;
+        Parallel.forEach(xps.length, img -> xps[img] = PaddedImages.padded(x, img, g));
+        int[] tapOffsets = gather ? PaddedImages.tapOffsets(g) : null;
         int nr = Gemm.panelWidth();
         int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
         int perImage = (pixels + chunk - 1) / chunk;
@@ -69,229 +67,15 @@ final class CpuConvolutions {
             int img = t / perImage;
             int j0 = (t % perImage) * chunk;
             Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
-                    : gather ? gatherPanels(xps[img], g, tapOffsets) : im2colPanels(x, img * inSize, g, taps);
+                    : gather ? PaddedImages.gatherPanels(xps[img], g, tapOffsets)
+                    : im2colPanels(x, img * inSize, g, taps);
             Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, Math.min(pixels, j0 + chunk), false);
         });
-        giveAll(xps);
+        PaddedImages.giveAll(xps);
         w.free();
         return y;
     }
 
-    /**
-     * Whether the forward's products can read im2col straight from the image ({@link Gemm#multiplyImage}): with the
-     * SIMD kernel, output rows a multiple of its vector length and whole panels of output pixels.
-     */
-    static boolean readsImage(ConvGeometry g) {
-        return Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD && !g.isPointwise() && g.wo() % VectorLoops.lanes() == 0
-                && g.outPixels() % Gemm.panelWidth() == 0;
-    }
-
-    /**
-     * The forward with no im2col panels at all: each image zero-padded once, its columns split by phase (column ix
-     * goes to phase ix % stride at ix / stride), so that the pixels of one output row under one kernel tap are
-     * consecutive floats for any stride; the micro-kernel loads them as vectors where it would load a packed panel.
-     */
-    private static void forwardFromImages(float[] x, Gemm.PackedA w, ConvGeometry g, float[] y) {
-        int s = g.stride();
-        int hp = g.h() + 2 * g.pad();
-        int wpd = (g.w() + 2 * g.pad() + s - 1) / s;
-        int phase = g.cin() * hp * wpd;
-        int[] taps = new int[g.patch()];
-        for (int t = 0; t < taps.length; t++) {
-            int ci = t / (g.kh() * g.kw());
-            int ky = t % (g.kh() * g.kw()) / g.kw();
-            int kx = t % g.kw();
-            taps[t] = (kx % s) * phase + (ci * hp + ky) * wpd + kx / s;
-        }
-        float[][] xds = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xds[img] = phased(x, img, g, hp, wpd, phase));
-        int pixels = g.outPixels();
-        int outSize = g.cout() * pixels;
-        int nr = Gemm.panelWidth();
-        int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
-        int perImage = (pixels + chunk - 1) / chunk;
-        Parallel.forEach(g.n() * perImage, t -> {
-            int img = t / perImage;
-            int j0 = (t % perImage) * chunk;
-            Gemm.multiplyImage(w, xds[img], taps, g.wo(), s * wpd, y, img * outSize, pixels, j0,
-                    Math.min(pixels, j0 + chunk));
-        });
-        giveAll(xds);
-    }
-
-    /** Extra work {@link #forwardPitched} may do, as a share of the convolution's own (its rows' padding columns). */
-    private static final double PITCHED_MAX_EXTRA = 0.3;
-
-    /**
-     * Whether a stride-1 forward whose rows are not a multiple of the vector length ({@link #readsImage}) computes
-     * its output on the padded image's grid instead ({@link #forwardPitched}): at most 30% more multiply-adds.
-     */
-    static boolean readsPitched(ConvGeometry g) {
-        if (Gemm.DEFAULT_KERNEL != Gemm.Kernel.SIMD || g.isPointwise() || g.stride() != 1) {
-            return false;
-        }
-        int wp = g.w() + 2 * g.pad();
-        long grid = roundUp(g.ho() * wp, Gemm.panelWidth());
-        return grid <= (1 + PITCHED_MAX_EXTRA) * g.outPixels();
-    }
-
-    /**
-     * A stride-1 forward with no im2col panels for any row width: the output is computed at every position q =
-     * oy * wp + ox of the padded image's grid (wp = w + 2 pad; the kw - 1 positions past each row's end, and the
-     * grid's round-up to whole panels, are computed and dropped), where tap t reads xp[q + offset(t)], so every
-     * vector of output pixels is a vector of consecutive floats. The SARB's input gradient (a 3x3 convolution to
-     * 18x18) is the case: its runs of 18 defeated both the packed and the direct routes.
-     */
-    private static void forwardPitched(float[] x, Gemm.PackedA w, ConvGeometry g, float[] y) {
-        int hp = g.h() + 2 * g.pad();
-        int wp = g.w() + 2 * g.pad();
-        int plane = g.cin() * hp * wp;
-        int nr = Gemm.panelWidth();
-        int grid = roundUp(g.ho() * wp, nr);
-        int[] taps = new int[g.patch()];
-        for (int t = 0; t < taps.length; t++) {
-            int ci = t / (g.kh() * g.kw());
-            int ky = t % (g.kh() * g.kw()) / g.kw();
-            taps[t] = (ci * hp + ky) * wp + t % g.kw();
-        }
-        float[][] xps = new float[g.n()][];
-        float[][] grids = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> {
-            // room past the last plane: the grid's round-up reads up to grid - 1 + the largest tap offset
-            float[] xp = ArrayPool.zeroed(plane + grid);
-            for (int ci = 0; ci < g.cin(); ci++) {
-                for (int iy = 0; iy < g.h(); iy++) {
-                    System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,
-                            (ci * hp + iy + g.pad()) * wp + g.pad(), g.w());
-                }
-            }
-            xps[img] = xp;
-            grids[img] = ArrayPool.dirty(g.cout() * grid);
-        });
-        int chunk = Math.max(4 * nr, (grid / 4 + nr - 1) / nr * nr);
-        int perImage = (grid + chunk - 1) / chunk;
-        Parallel.forEach(g.n() * perImage, t -> {
-            int img = t / perImage;
-            int j0 = (t % perImage) * chunk;
-            Gemm.multiplyImage(w, xps[img], taps, grid, 0, grids[img], 0, grid, j0, Math.min(grid, j0 + chunk));
-        });
-        int ho = g.ho();
-        int wo = g.wo();
-        Parallel.forEach(g.n() * g.cout(), t -> {
-            float[] src = grids[t / g.cout()];
-            int s0 = (t % g.cout()) * grid;
-            for (int oy = 0; oy < ho; oy++) {
-                System.arraycopy(src, s0 + oy * wp, y, (t * ho + oy) * wo, wo);
-            }
-        });
-        giveAll(xps);
-        giveAll(grids);
-    }
-
-    private static int roundUp(int v, int m) {
-        return (v + m - 1) / m * m;
-    }
-
-    /** Image img of x zero-padded, its columns split by phase: padded (ci, iy, ix) at (ix % s, ci, iy, ix / s). */
-    private static float[] phased(float[] x, int img, ConvGeometry g, int hp, int wpd, int phase) {
-        int s = g.stride();
-        int p = g.pad();
-        float[] xd = ArrayPool.zeroed(s * phase);
-        for (int ci = 0; ci < g.cin(); ci++) {
-            for (int iy = 0; iy < g.h(); iy++) {
-                int src = ((img * g.cin() + ci) * g.h() + iy) * g.w();
-                int row = (ci * hp + iy + p) * wpd;
-                if (s == 1) {
-                    System.arraycopy(x, src, xd, row + p, g.w());
-                    continue;
-                }
-                for (int ix = 0; ix < g.w(); ix++) {
-                    int px = ix + p;
-                    xd[(px % s) * phase + row + px / s] = x[src + ix];
-                }
-            }
-        }
-        return xd;
-    }
-
-    /** Stride-1 output rows at most this wide are packed by {@link #gatherPanels}: im2col's runs are too short. */
-    static final int GATHER_MAX_WIDTH = 16;
-
-    /**
-     * Whether the forward packs its im2col panels by gathering from a padded image: for strided layers (their runs
-     * are strided loads anyway) and narrow stride-1 ones. Measured on SARGAN's layers (batch 8, 2 cores): 1.0-1.5x
-     * faster there, no better on stride-1 rows of 32 or more, which copy as vectors.
-     */
-    static boolean gathers(ConvGeometry g) {
-        return !g.isPointwise() && (g.stride() > 1 || g.wo() <= GATHER_MAX_WIDTH);
-    }
-
-    /** Image img of x, zero-padded by pad on every side: planes of (h + 2 pad) x (w + 2 pad). */
-    static float[] padded(float[] x, int img, ConvGeometry g) {
-        int hp = g.h() + 2 * g.pad();
-        int wp = g.w() + 2 * g.pad();
-        float[] xp = ArrayPool.zeroed(g.cin() * hp * wp);
-        for (int ci = 0; ci < g.cin(); ci++) {
-            for (int iy = 0; iy < g.h(); iy++) {
-                System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,
-                        (ci * hp + iy + g.pad()) * wp + g.pad(), g.w());
-            }
-        }
-        return xp;
-    }
-
-    static void giveAll(float[][] arrays) {
-        for (float[] a : arrays) {
-            ArrayPool.give(a);
-        }
-    }
-
-    /** Where tap k = (ci, ky, kx) sits in a padded image, relative to its output pixel's corner. */
-    private static int[] paddedTapOffsets(ConvGeometry g) {
-        int hp = g.h() + 2 * g.pad();
-        int wp = g.w() + 2 * g.pad();
-        int[] off = new int[g.patch()];
-        for (int k = 0; k < off.length; k++) {
-            int ci = k / (g.kh() * g.kw());
-            int ky = k % (g.kh() * g.kw()) / g.kw();
-            int kx = k % g.kw();
-            off[k] = (ci * hp + ky) * wp + kx;
-        }
-        return off;
-    }
-
-    /**
-     * The im2col matrix of one image as GEMM panels, gathered from its zero-padded copy: column j's patch starts at
-     * corner[j] = (oy * stride) * wp + ox * stride, and tap k adds a fixed offset, so every element is one load,
-     * with no bounds to check. For narrow outputs (8 or 16 pixels a row) this beats copying runs, which are as short
-     * as a row.
-     */
-    static Gemm.BPanels gatherPanels(float[] xp, ConvGeometry g, int[] tapOffsets) {
-        int wo = g.wo();
-        int s = g.stride();
-        int wp = g.w() + 2 * g.pad();
-        return (bp, pc, kc, jc, nc, nr) -> {
-            int[] corner = new int[nr];
-            for (int jr = 0; jr < nc; jr += nr) {
-                int nn = Math.min(nr, nc - jr);
-                for (int j = 0; j < nn; j++) {
-                    int pix = jc + jr + j;
-                    int oy = pix / wo;
-                    corner[j] = oy * s * wp + (pix - oy * wo) * s;
-                }
-                int dst = jr * kc;
-                for (int p = 0; p < kc; p++, dst += nr) {
-                    int base = tapOffsets[pc + p];
-                    for (int j = 0; j < nn; j++) {
-                        bp[dst + j] = xp[base + corner[j]];
-                    }
-                    for (int j = nn; j < nr; j++) {
-                        bp[dst + j] = 0f;
-                    }
-                }
-            }
-        };
-    }
 
     /**
      * Where each kernel tap reads, worked out once per convolution instead of with integer divisions for every run
@@ -415,7 +199,8 @@ final class CpuConvolutions {
                 }
             }
         }
-        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(), g.w());
+        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(),
+                g.w());
         float[] dx = DirectConvolutions.applies(t) ? DirectConvolutions.forward(gy, flipped, t)
                 : forwardPerImage(gy, flipped, t);
         ArrayPool.give(flipped);
@@ -447,10 +232,10 @@ final class CpuConvolutions {
         Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
         float[] dw = ArrayPool.dirty(cout * g.patch());
         float[][] xps = new float[g.isPointwise() ? 0 : g.n()][];
-        Parallel.forEach(xps.length, img -> xps[img] = padded(x, img, g));
+        Parallel.forEach(xps.length, img -> xps[img] = PaddedImages.padded(x, img, g));
         Gemm.multiply(a, g.patch(), g.isPointwise() ? pointwiseTransposedPanels(x, g)
-                : gatherTransposedPanels(xps, g, paddedTapOffsets(g)), dw, 0, g.patch(), false);
-        giveAll(xps);
+                : PaddedImages.gatherTransposedPanels(xps, g, PaddedImages.tapOffsets(g)), dw, 0, g.patch(), false);
+        PaddedImages.giveAll(xps);
         ArrayPool.give(dy);
         a.free();
         return dw;
@@ -473,45 +258,6 @@ final class CpuConvolutions {
         return dw;
     }
 
-    /**
-     * The transposed im2col matrix of the whole batch (N*outPixels x patch) as GEMM panels, gathered from the
-     * images' zero-padded copies: row (image, pixel) starts at that pixel's corner, column (tap) adds the tap's
-     * offset. A panel is written row by row (nr taps of one pixel side by side), each element one load; copying
-     * runs per tap and spreading them down the panel's columns cost twice as much on SARGAN's layers.
-     */
-    static Gemm.BPanels gatherTransposedPanels(float[][] xps, ConvGeometry g, int[] tapOffsets) {
-        int wo = g.wo();
-        int s = g.stride();
-        int wp = g.w() + 2 * g.pad();
-        int pixels = g.outPixels();
-        return (bp, pc, kc, jc, nc, nr) -> {
-            int[] rowImg = new int[kc];
-            int[] rowCorner = new int[kc];
-            for (int p = 0; p < kc; p++) {
-                int row = pc + p;
-                int img = row / pixels;
-                int pix = row - img * pixels;
-                int oy = pix / wo;
-                rowImg[p] = img;
-                rowCorner[p] = oy * s * wp + (pix - oy * wo) * s;
-            }
-            for (int jr = 0; jr < nc; jr += nr) {
-                int nn = Math.min(nr, nc - jr);
-                int t0 = jc + jr;
-                int dst = jr * kc;
-                for (int p = 0; p < kc; p++, dst += nr) {
-                    float[] xp = xps[rowImg[p]];
-                    int corner = rowCorner[p];
-                    for (int j = 0; j < nn; j++) {
-                        bp[dst + j] = xp[corner + tapOffsets[t0 + j]];
-                    }
-                    for (int j = nn; j < nr; j++) {
-                        bp[dst + j] = 0f;
-                    }
-                }
-            }
-        };
-    }
 
     /** cols^T of a 1x1 convolution over the batch: B(k = (image, pixel), j = channel) = x[image][channel][pixel]. */
     private static Gemm.BPanels pointwiseTransposedPanels(float[] x, ConvGeometry g) {

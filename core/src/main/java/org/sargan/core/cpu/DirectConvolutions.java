@@ -45,7 +45,7 @@ final class DirectConvolutions {
             offsets[t] = (ci * hp + ky) * wp + t % g.kw();
         }
         float[][] xps = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xps[img] = CpuConvolutions.padded(x, img, g));
+        Parallel.forEach(g.n(), img -> xps[img] = PaddedImages.padded(x, img, g));
         int blocks = (cout + 3) / 4;
         Parallel.forEach(g.n() * blocks, task -> {
             int img = task / blocks;
@@ -65,7 +65,7 @@ final class DirectConvolutions {
                 }
             }
         });
-        CpuConvolutions.giveAll(xps);
+        PaddedImages.giveAll(xps);
         return y;
     }
 }

@@ -47,7 +47,7 @@ final class FewChannelConvolutions {
             }
         }
         Parallel.forEach(g.n(), img -> {
-            float[] xp = CpuConvolutions.padded(x, img, g);
+            float[] xp = PaddedImages.padded(x, img, g);
             float[] acc = SIMD ? null : new float[wo];
             for (int co = 0; co < cout; co++) {
                 for (int oy = 0; oy < ho; oy++) {
@@ -86,7 +86,7 @@ final class FewChannelConvolutions {
         float[] dw = ArrayPool.zeroed(cout * g.patch());
         // the padded images, made once and shared (read only) by the channel tasks
         float[][] xps = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xps[img] = CpuConvolutions.padded(x, img, g));
+        Parallel.forEach(g.n(), img -> xps[img] = PaddedImages.padded(x, img, g));
         if (SIMD && wo % VectorLoops.lanes() == 0) {
             Parallel.forEach(g.cin(), ci -> {
                 for (int img = 0; img < g.n(); img++) {
@@ -106,7 +106,7 @@ final class FewChannelConvolutions {
                     }
                 }
             });
-            CpuConvolutions.giveAll(xps);
+            PaddedImages.giveAll(xps);
             return dw;
         }
         Parallel.forEach(g.cin(), ci -> {
@@ -136,7 +136,7 @@ final class FewChannelConvolutions {
                 }
             }
         });
-        CpuConvolutions.giveAll(xps);
+        PaddedImages.giveAll(xps);
         return dw;
     }
 

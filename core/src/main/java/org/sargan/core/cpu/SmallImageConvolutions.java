@@ -14,8 +14,8 @@ import org.sargan.core.ConvGeometry;
  *   dcolsT = dyT * W                            (N*Ho*Wo, patch)    input gradient, then col2im
  * </pre>
  * The weight matrix is never packed: {@link InPlaceProducts} reads it where it lies, once per product (packing
- * 32 MiB of weights, as A or as B panels, cost more than the multiply). Row j's sums run over the same k order as any other
- * row, and the split over threads is by columns only, so results do not depend on the thread count.
+ * 32 MiB of weights, as A or as B panels, cost more than the multiply). Every row's sums run in the same k order,
+ * and the split over threads is by blocks of columns only, so results do not depend on the thread count.
  */
 final class SmallImageConvolutions {
     /** Output pixels per image below which the batched products win (measured: 4x4 and 2x2 outputs, 2-10x). */
