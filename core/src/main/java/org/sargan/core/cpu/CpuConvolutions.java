@@ -60,22 +60,37 @@ final class CpuConvolutions {
         float[][] xps = new float[gather ? g.n() : 0][];
         Parallel.forEach(xps.length, img -> xps[img] = PaddedImages.padded(x, img, g));
         int[] tapOffsets = gather ? PaddedImages.tapOffsets(g) : null;
-        int nr = Gemm.panelWidth();
-        int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
-        int perImage = (pixels + chunk - 1) / chunk;
-        Parallel.forEach(g.n() * perImage, t -> {
-            int img = t / perImage;
-            int j0 = (t % perImage) * chunk;
+        forEachColumnRange(g.n(), pixels, (img, j0, j1) -> {
             Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
                     : gather ? PaddedImages.gatherPanels(xps[img], g, tapOffsets)
                     : im2colPanels(x, img * inSize, g, taps);
-            Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, Math.min(pixels, j0 + chunk), false);
+            Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, j1, false);
         });
         PaddedImages.giveAll(xps);
         w.free();
         return y;
     }
 
+
+    /** One task of {@link #forEachColumnRange}: columns [j0, j1) of image img's product. */
+    @FunctionalInterface
+    interface ColumnRange {
+        void run(int img, int j0, int j1);
+    }
+
+    /**
+     * The split of the per-image products: each image's columns in ranges of whole GEMM panels, about four per
+     * image (at least four panels each), all images' ranges in one parallel loop with no barrier between images.
+     */
+    static void forEachColumnRange(int images, int columns, ColumnRange task) {
+        int nr = Gemm.panelWidth();
+        int chunk = Math.max(4 * nr, (columns / 4 + nr - 1) / nr * nr);
+        int perImage = (columns + chunk - 1) / chunk;
+        Parallel.forEach(images * perImage, t -> {
+            int j0 = (t % perImage) * chunk;
+            task.run(t / perImage, j0, Math.min(columns, j0 + chunk));
+        });
+    }
 
     /**
      * Where each kernel tap reads, worked out once per convolution instead of with integer divisions for every run

@@ -44,15 +44,10 @@ final class ImageForward {
         Parallel.forEach(g.n(), img -> xds[img] = phased(x, img, g, hp, wpd, phase));
         int pixels = g.outPixels();
         int outSize = g.cout() * pixels;
-        int nr = Gemm.panelWidth();
-        int chunk = Math.max(4 * nr, (pixels / 4 + nr - 1) / nr * nr);
-        int perImage = (pixels + chunk - 1) / chunk;
-        Parallel.forEach(g.n() * perImage, t -> {
-            int img = t / perImage;
-            int j0 = (t % perImage) * chunk;
-            Gemm.multiplyImage(w, xds[img], taps, g.wo(), s * wpd, y, img * outSize, pixels, j0,
-                    Math.min(pixels, j0 + chunk));
-        });
+        int rowPitch = s * wpd;
+        CpuConvolutions.forEachColumnRange(g.n(), pixels,
+                (img, j0, j1) -> Gemm.multiplyImage(w, xds[img], taps, g.wo(), rowPitch, y, img * outSize, pixels, j0,
+                        j1));
         PaddedImages.giveAll(xds);
     }
 
@@ -105,13 +100,8 @@ final class ImageForward {
             xps[img] = xp;
             grids[img] = ArrayPool.dirty(g.cout() * grid);
         });
-        int chunk = Math.max(4 * nr, (grid / 4 + nr - 1) / nr * nr);
-        int perImage = (grid + chunk - 1) / chunk;
-        Parallel.forEach(g.n() * perImage, t -> {
-            int img = t / perImage;
-            int j0 = (t % perImage) * chunk;
-            Gemm.multiplyImage(w, xps[img], taps, grid, 0, grids[img], 0, grid, j0, Math.min(grid, j0 + chunk));
-        });
+        CpuConvolutions.forEachColumnRange(g.n(), grid,
+                (img, j0, j1) -> Gemm.multiplyImage(w, xps[img], taps, grid, 0, grids[img], 0, grid, j0, j1));
         int ho = g.ho();
         int wo = g.wo();
         Parallel.forEach(g.n() * g.cout(), t -> {
