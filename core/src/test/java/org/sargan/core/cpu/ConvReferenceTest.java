@@ -64,6 +64,8 @@ class ConvReferenceTest {
         "3, 2, 6, 7, 3, 3, 2, 2, 0", "1, 1, 3, 3, 1, 3, 3, 3, 2", "2, 5, 11, 4, 6, 2, 3, 1, 1",
         // rows of 64: the forward (6 channels) and the input gradient (18) through DirectConvolutions, with SIMD
         "1, 18, 2, 64, 6, 3, 3, 1, 1",
+        // rows of 64 with 8 output channels and a 5x5 kernel (the direct forward; a direct weight gradient was tried)
+        "1, 3, 2, 64, 8, 5, 5, 1, 2",
         // an input gradient (16 channels, 10x14) computed on the padded grid (forwardPitched)
         "1, 16, 10, 14, 5, 3, 3, 1, 0",
         // strided input gradients with 16+ input channels and rows of 32 (a by-phase route was tried on these)
