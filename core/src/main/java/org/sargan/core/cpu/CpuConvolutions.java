@@ -71,7 +71,6 @@ final class CpuConvolutions {
         return y;
     }
 
-
     /** One task of {@link #forEachColumnRange}: columns [j0, j1) of image img's product. */
     @FunctionalInterface
     interface ColumnRange {
@@ -272,7 +271,6 @@ final class CpuConvolutions {
         }
         return dw;
     }
-
 
     /** cols^T of a 1x1 convolution over the batch: B(k = (image, pixel), j = channel) = x[image][channel][pixel]. */
     private static Gemm.BPanels pointwiseTransposedPanels(float[] x, ConvGeometry g) {

@@ -11,7 +11,7 @@ import org.sargan.core.ConvGeometry;
  * <pre>
  *   y[co .. co+3][oy][ox .. ox + 4 lanes] += w[co .. co+3][ci][ky][kx] * xp[ci][oy + ky][ox + kx ..]   every tap
  * </pre>
- * with sixteen vectors of outputs (four channels, four vectors of a row) in registers ({@link VectorLoops#convRows4};
+ * with sixteen vectors of outputs (four channels, four vectors of a row) in registers ({@link VectorLoops#rows4x4};
  * the channels left over after the blocks of four go one at a time through {@link VectorLoops#convRow}). Each output
  * is one chain of fused multiply-adds in tap order, as in {@link FewChannelConvolutions}. One task per image and
  * block of channels, each writing only its own outputs: results do not depend on the thread count. SIMD only: the
@@ -33,17 +33,11 @@ final class DirectConvolutions {
         int cout = g.cout();
         int ho = g.ho();
         int wo = g.wo();
-        int hp = g.h() + 2 * g.pad();
         int wp = g.w() + 2 * g.pad();
         int patch = g.patch();
         int seg = 4 * VectorLoops.lanes();
         float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
-        int[] offsets = new int[patch];
-        for (int t = 0; t < patch; t++) {
-            int ci = t / (g.kh() * g.kw());
-            int ky = t % (g.kh() * g.kw()) / g.kw();
-            offsets[t] = (ci * hp + ky) * wp + t % g.kw();
-        }
+        int[] offsets = PaddedImages.tapOffsets(g);
         float[][] xps = new float[g.n()][];
         Parallel.forEach(g.n(), img -> xps[img] = PaddedImages.padded(x, img, g));
         int blocks = (cout + 3) / 4;
@@ -55,7 +49,8 @@ final class DirectConvolutions {
                 int out = ((img * cout + co) * ho + oy) * wo;
                 for (int ox = 0; ox < wo; ox += seg) {
                     if (co + 4 <= cout) {
-                        VectorLoops.convRows4(xp, offsets, oy * wp + ox, wt, co * patch, patch, y, out + ox, ho * wo);
+                        VectorLoops.rows4x4(wt, co * patch, patch, xp, oy * wp + ox, offsets, patch, y, out + ox,
+                                ho * wo, false);
                     } else {
                         for (int c = co; c < cout; c++) {
                             VectorLoops.convRow(xp, offsets, oy * wp + ox, wt, c * patch, y,

@@ -38,14 +38,7 @@ final class FewChannelConvolutions {
         int kh = g.kh();
         int kw = g.kw();
         float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
-        int[] offsets = new int[g.patch()];
-        for (int ci = 0, t = 0; ci < g.cin(); ci++) {
-            for (int ky = 0; ky < kh; ky++) {
-                for (int kx = 0; kx < kw; kx++, t++) {
-                    offsets[t] = (ci * hp + ky) * wp + kx;
-                }
-            }
-        }
+        int[] offsets = PaddedImages.tapOffsets(g);
         Parallel.forEach(g.n(), img -> {
             float[] xp = PaddedImages.padded(x, img, g);
             float[] acc = SIMD ? null : new float[wo];

@@ -19,9 +19,9 @@ import java.util.Arrays;
  */
 public final class Gemm {
     /** Depth of one packed block: the number of fused multiply-adds chained per C element before storing. */
-    static final int KC = Integer.getInteger("kc", 256);
+    static final int KC = 256;
     /** Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2). */
-    static final int MC = Integer.getInteger("mc", 128);
+    static final int MC = 128;
     /** Columns of B packed at once (KC x NC floats = 4 MiB). */
     static final int NC = 4096;
     /** Below this many multiply-adds, threading costs more than it saves. */
@@ -254,12 +254,7 @@ public final class Gemm {
                             VectorGemmKernel.runImage(kc, a.data, ao, xd, b0, b1, taps, pc, c, co, ldc, overwrite);
                         } else {
                             VectorGemmKernel.runImage(kc, a.data, ao, xd, b0, b1, taps, pc, tile, 0, nr, true);
-                            for (int i = 0; i < mm; i++) {
-                                for (int j = 0; j < nr; j++) {
-                                    float t = tile[i * nr + j];
-                                    c[co + i * ldc + j] = overwrite ? t : c[co + i * ldc + j] + t;
-                                }
-                            }
+                            storeTile(tile, nr, mm, nr, c, co, ldc, overwrite);
                         }
                     }
                 }
@@ -339,17 +334,23 @@ public final class Gemm {
                                     mk.run(kc, a.data, ao, bp, jr * kc, c, co, ldc, overwrite);
                                 } else {
                                     mk.run(kc, a.data, ao, bp, jr * kc, tile, 0, nr, true);
-                                    for (int i = 0; i < mm; i++) {
-                                        for (int j = 0; j < nn; j++) {
-                                            float t = tile[i * nr + j];
-                                            c[co + i * ldc + j] = overwrite ? t : c[co + i * ldc + j] + t;
-                                        }
-                                    }
+                                    storeTile(tile, nr, mm, nn, c, co, ldc, overwrite);
                                 }
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /** The mm x nn corner of a micro-tile computed into a scratch tile (row length nr): stored, or added, into C. */
+    private static void storeTile(float[] tile, int nr, int mm, int nn, float[] c, int co, int ldc,
+            boolean overwrite) {
+        for (int i = 0; i < mm; i++) {
+            for (int j = 0; j < nn; j++) {
+                float t = tile[i * nr + j];
+                c[co + i * ldc + j] = overwrite ? t : c[co + i * ldc + j] + t;
             }
         }
     }

@@ -75,29 +75,15 @@ final class ImageForward {
      * 18x18) is the case: its runs of 18 defeated both the packed and the direct routes.
      */
     static void forwardPitched(float[] x, Gemm.PackedA w, ConvGeometry g, float[] y) {
-        int hp = g.h() + 2 * g.pad();
         int wp = g.w() + 2 * g.pad();
-        int plane = g.cin() * hp * wp;
         int nr = Gemm.panelWidth();
         int grid = roundUp(g.ho() * wp, nr);
-        int[] taps = new int[g.patch()];
-        for (int t = 0; t < taps.length; t++) {
-            int ci = t / (g.kh() * g.kw());
-            int ky = t % (g.kh() * g.kw()) / g.kw();
-            taps[t] = (ci * hp + ky) * wp + t % g.kw();
-        }
+        int[] taps = PaddedImages.tapOffsets(g);
         float[][] xps = new float[g.n()][];
         float[][] grids = new float[g.n()][];
         Parallel.forEach(g.n(), img -> {
             // room past the last plane: the grid's round-up reads up to grid - 1 + the largest tap offset
-            float[] xp = ArrayPool.zeroed(plane + grid);
-            for (int ci = 0; ci < g.cin(); ci++) {
-                for (int iy = 0; iy < g.h(); iy++) {
-                    System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,
-                            (ci * hp + iy + g.pad()) * wp + g.pad(), g.w());
-                }
-            }
-            xps[img] = xp;
+            xps[img] = PaddedImages.padded(x, img, g, grid);
             grids[img] = ArrayPool.dirty(g.cout() * grid);
         });
         CpuConvolutions.forEachColumnRange(g.n(), grid,
@@ -122,16 +108,15 @@ final class ImageForward {
     /** Image img of x zero-padded, its columns split by phase: padded (ci, iy, ix) at (ix % s, ci, iy, ix / s). */
     private static float[] phased(float[] x, int img, ConvGeometry g, int hp, int wpd, int phase) {
         int s = g.stride();
+        if (s == 1) {
+            return PaddedImages.padded(x, img, g); // one phase: the padded image itself
+        }
         int p = g.pad();
         float[] xd = ArrayPool.zeroed(s * phase);
         for (int ci = 0; ci < g.cin(); ci++) {
             for (int iy = 0; iy < g.h(); iy++) {
                 int src = ((img * g.cin() + ci) * g.h() + iy) * g.w();
                 int row = (ci * hp + iy + p) * wpd;
-                if (s == 1) {
-                    System.arraycopy(x, src, xd, row + p, g.w());
-                    continue;
-                }
                 for (int ix = 0; ix < g.w(); ix++) {
                     int px = ix + p;
                     xd[(px % s) * phase + row + px / s] = x[src + ix];

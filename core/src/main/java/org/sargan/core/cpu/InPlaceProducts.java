@@ -80,6 +80,10 @@ final class InPlaceProducts {
     /** C[i*ldc + j] = sum over p below k, in order, of A[i*lda + p] * B[p*ldb + j], for i below m and j below n. */
     static void rows(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         int mFull = m / 4 * 4;
+        int[] bRows = new int[KB];
+        for (int q = 0; q < KB; q++) {
+            bRows[q] = q * ldb;
+        }
         Parallel.forRange(n, SLAB, (lo, hi) -> {
             // k in blocks of KB rows of B: a block (KB x SLAB, read as SLAB-long runs) stays in cache while every row
             // tile of A passes, and the C block (m x SLAB) is continued from where the last block left it
@@ -91,8 +95,8 @@ final class InPlaceProducts {
                     if (SIMD && i < mFull) {
                         int w = 4 * VectorLoops.lanes();
                         for (; j + w <= hi; j += w) {
-                            VectorLoops.rows4x4(a, i * lda + p0, lda, b, p0 * ldb + j, ldb, kb, c, i * ldc + j, ldc,
-                                    accumulate);
+                            VectorLoops.rows4x4(a, i * lda + p0, lda, b, p0 * ldb + j, bRows, kb, c, i * ldc + j,
+                                    ldc, accumulate);
                         }
                     }
                     for (int ii = i; ii < Math.min(m, i + 4); ii++) {

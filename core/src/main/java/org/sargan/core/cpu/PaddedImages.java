@@ -26,9 +26,14 @@ final class PaddedImages {
 
     /** Image img of x, zero-padded by pad on every side: planes of (h + 2 pad) x (w + 2 pad). */
     static float[] padded(float[] x, int img, ConvGeometry g) {
+        return padded(x, img, g, 0);
+    }
+
+    /** {@link #padded(float[], int, ConvGeometry)} followed by {@code room} zeros, for reads that run past the end. */
+    static float[] padded(float[] x, int img, ConvGeometry g, int room) {
         int hp = g.h() + 2 * g.pad();
         int wp = g.w() + 2 * g.pad();
-        float[] xp = ArrayPool.zeroed(g.cin() * hp * wp);
+        float[] xp = ArrayPool.zeroed(g.cin() * hp * wp + room);
         for (int ci = 0; ci < g.cin(); ci++) {
             for (int iy = 0; iy < g.h(); iy++) {
                 System.arraycopy(x, ((img * g.cin() + ci) * g.h() + iy) * g.w(), xp,

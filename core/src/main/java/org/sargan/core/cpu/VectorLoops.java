@@ -70,73 +70,9 @@ final class VectorLoops {
     }
 
     /**
-     * Four output channels of one output row segment of 4 vectors, stride 1: y[yo + c*yStride + ox] = sum over the
-     * taps t, in order, of w[wo0 + c*patch + t] * xp[row + offsets[t] + ox], for c = 0..3 and ox below 4 lanes. Each
-     * tap costs four loads of the image and four broadcasts of weights for sixteen fused multiply-adds (one output
-     * channel at a time, {@link #convRow}, costs four loads and a broadcast for four). Same chains of fused
-     * multiply-adds as {@link #convRow}, so the same floats.
-     */
-    static void convRows4(float[] xp, int[] offsets, int row, float[] w, int wo0, int patch, float[] y, int yo,
-            int yStride) {
-        int l = S.length();
-        FloatVector z = FloatVector.zero(S);
-        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
-        FloatVector s20 = z, s21 = z, s22 = z, s23 = z, s30 = z, s31 = z, s32 = z, s33 = z;
-        int w1 = wo0 + patch;
-        int w2 = w1 + patch;
-        int w3 = w2 + patch;
-        for (int t = 0; t < offsets.length; t++) {
-            int b = row + offsets[t];
-            FloatVector x0 = FloatVector.fromArray(S, xp, b);
-            FloatVector x1 = FloatVector.fromArray(S, xp, b + l);
-            FloatVector x2 = FloatVector.fromArray(S, xp, b + 2 * l);
-            FloatVector x3 = FloatVector.fromArray(S, xp, b + 3 * l);
-            FloatVector c = FloatVector.broadcast(S, w[wo0 + t]);
-            s00 = c.fma(x0, s00);
-            s01 = c.fma(x1, s01);
-            s02 = c.fma(x2, s02);
-            s03 = c.fma(x3, s03);
-            c = FloatVector.broadcast(S, w[w1 + t]);
-            s10 = c.fma(x0, s10);
-            s11 = c.fma(x1, s11);
-            s12 = c.fma(x2, s12);
-            s13 = c.fma(x3, s13);
-            c = FloatVector.broadcast(S, w[w2 + t]);
-            s20 = c.fma(x0, s20);
-            s21 = c.fma(x1, s21);
-            s22 = c.fma(x2, s22);
-            s23 = c.fma(x3, s23);
-            c = FloatVector.broadcast(S, w[w3 + t]);
-            s30 = c.fma(x0, s30);
-            s31 = c.fma(x1, s31);
-            s32 = c.fma(x2, s32);
-            s33 = c.fma(x3, s33);
-        }
-        int y1 = yo + yStride;
-        int y2 = y1 + yStride;
-        int y3 = y2 + yStride;
-        s00.intoArray(y, yo);
-        s01.intoArray(y, yo + l);
-        s02.intoArray(y, yo + 2 * l);
-        s03.intoArray(y, yo + 3 * l);
-        s10.intoArray(y, y1);
-        s11.intoArray(y, y1 + l);
-        s12.intoArray(y, y1 + 2 * l);
-        s13.intoArray(y, y1 + 3 * l);
-        s20.intoArray(y, y2);
-        s21.intoArray(y, y2 + l);
-        s22.intoArray(y, y2 + 2 * l);
-        s23.intoArray(y, y2 + 3 * l);
-        s30.intoArray(y, y3);
-        s31.intoArray(y, y3 + l);
-        s32.intoArray(y, y3 + 2 * l);
-        s33.intoArray(y, y3 + 3 * l);
-    }
-
-    /**
      * Four neighbouring taps j = 0..3 of one weight-gradient row: out[outOff + j] += sum over the rows r below rows,
-     * and ox below wo (a multiple of the vector length), of gy[g0 + r*gStride + ox] * xp[x0 + r*xStride + j + ox]. The four sums stay in vector registers for the whole run (partial sums
-     * per lane, reduced at the end).
+     * and ox below wo (a multiple of the vector length), of gy[g0 + r*gStride + ox] * xp[x0 + r*xStride + j + ox].
+     * The four sums stay in vector registers for the whole run (partial sums per lane, reduced at the end).
      */
     static void weightGradTaps4(float[] gy, int g0, int gStride, float[] xp, int x0, int xStride, int rows, int wo,
             float[] out, int outOff) {
@@ -257,11 +193,15 @@ final class VectorLoops {
 
     /**
      * A 4 x (4 vectors) block of a product whose right operand is read in place, row by row:
-     * c[c0 + i*ldc + j] = sum over p below k, in order, of a[a0 + i*lda + p] * b[b0 + p*ldb + j] (i = 0..3, j below
-     * 4 lanes). Each p costs four broadcasts and four loads for sixteen fused multiply-adds; no operand is packed.
-     * With {@code accumulate} the chains start from the values in C (a product split along k continues them).
+     * c[c0 + i*ldc + j] = sum over p below k, in order, of a[a0 + i*lda + p] * b[b0 + bRows[p] + j] (i = 0..3, j
+     * below 4 lanes). Each p costs four broadcasts and four loads for sixteen fused multiply-adds; no operand is
+     * packed. B's rows are wherever {@code bRows} says: evenly spaced for a matrix ({@link InPlaceProducts#rows}),
+     * or the kernel taps of a padded image, where block i is four output channels (A's rows: their weights) and the
+     * vectors one output row segment ({@link DirectConvolutions}; the same fused multiply-adds in tap order as
+     * {@link #convRow}, so the same floats). With {@code accumulate} the chains start from the values in C (a product
+     * split along k continues them).
      */
-    static void rows4x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int k, float[] c, int c0, int ldc,
+    static void rows4x4(float[] a, int a0, int lda, float[] b, int b0, int[] bRows, int k, float[] c, int c0, int ldc,
             boolean accumulate) {
         int l = S.length();
         int r1 = c0 + ldc;
@@ -291,8 +231,8 @@ final class VectorLoops {
         int a1 = a0 + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
-        int bp = b0;
-        for (int p = 0; p < k; p++, bp += ldb) {
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + bRows[p];
             FloatVector y0 = FloatVector.fromArray(S, b, bp);
             FloatVector y1 = FloatVector.fromArray(S, b, bp + l);
             FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * l);
