@@ -196,8 +196,8 @@ TARGETS = {"generatorForward": 0.40, "dStep": 0.50, "dAndGStep": 0.50}
 CASE_NAMES = {"generatorForward": "G forward", "dStep": "D step", "dAndGStep": "D+G step"}
 
 
-# the collector sargan/bin/sargan runs with (BENCH_GC overrides it, e.g. BENCH_GC=-XX:+UseG1GC)
-GC = os.environ.get("BENCH_GC", "-XX:+UseSerialGC")
+# the collector and young generation sargan/bin/sargan runs with (BENCH_GC overrides them, e.g. BENCH_GC=-XX:+UseG1GC)
+GC = os.environ.get("BENCH_GC", "-XX:+UseSerialGC -Xmn128m")
 
 
 def xmx(size):
@@ -217,7 +217,7 @@ def run_case(side, case, size, reps):
         cmd = [sys.executable, os.path.join(HERE, "sargan_torch.py"), "--case", case, "--size", str(size),
                "--reps", str(reps), "--json"]
     else:
-        cmd = ["java", "--add-modules=jdk.incubator.vector", f"-Xmx{xmx(size)}", GC, f"-Dsargan.threads={THREADS}",
+        cmd = ["java", "--add-modules=jdk.incubator.vector", f"-Xmx{xmx(size)}", *GC.split(), f"-Dsargan.threads={THREADS}",
                "-cp", JAR, "org.sargan.bench.ModelRun", "--case", case, "--size", str(size), "--reps", str(reps)]
     print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
     p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, BENCH_THREADS=str(THREADS)))

@@ -55,6 +55,40 @@ class ModelTest {
     }
 
     /**
+     * The trainer's D step sends real and fake through D as one batch (Trainer.discriminatorStep): that is the same
+     * function only because D treats each sample alone. Outputs and the weight gradient of a loss on both halves
+     * must match two separate passes.
+     */
+    @Test
+    void theDiscriminatorOnAJoinedBatchIsTheDiscriminatorOnEachHalf() {
+        Random r = new Random(4);
+        Discriminator d = new Discriminator(r, 32, 8, 7, Discriminator.layersFor(32));
+        Tensor a = Tensor.uniform(r, -1, 1, 2, 3, 32, 32);
+        Tensor b = Tensor.uniform(r, -1, 1, 3, 3, 32, 32);
+        Discriminator.Output oa = d.forward(a);
+        Discriminator.Output ob = d.forward(b);
+        oa.outSrc().mean().neg().add(ob.outSrc().mean()).add(oa.outCls().sum()).backward();
+        Tensor w = d.namedParameters().get("main.0.weight").get();
+        float[] separate = w.grad().toArray();
+        d.zeroGrad();
+        Discriminator.Output both = d.forward(org.sargan.core.ops.Shapes.concat(0, a, b));
+        Tensor src = both.outSrc();
+        float[] joined = src.toArray();
+        float[] parts = org.sargan.core.ops.Shapes.concat(0, oa.outSrc(), ob.outSrc()).toArray();
+        assertArrayEquals(parts, joined, 1e-6f, "out_src of the joined batch");
+        org.sargan.core.ops.Shapes.narrow(src, 0, 0, 2).mean().neg().add(
+                org.sargan.core.ops.Shapes.narrow(src, 0, 2, 3).mean()).add(
+                org.sargan.core.ops.Shapes.narrow(both.outCls(), 0, 0, 2).sum()).backward();
+        float[] g = w.grad().toArray();
+        double scale = 0;
+        for (float v : separate) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        assertTrue(scale > 0, "the first layer's weights get a gradient");
+        assertArrayEquals(separate, g, (float) (1e-5 * scale), "main.0.weight gradient, joined against separate");
+    }
+
+    /**
      * A scoped forward without gradients frees each activation once the next is made (Sequential, ConvLayer, SARB,
      * hourglass): every variant's output must be the same floats as without a scope, and the input stay readable.
      */

@@ -124,4 +124,37 @@ class ArrayPoolTest {
             assertArrayEquals(clean.get(k), after.get(k), "result " + k + " after the pool held NaN arrays");
         }
     }
+
+    /**
+     * A heap of 128 MB (serial collector, 16 MB of it young) whose pool holds 60 MB of free arrays, asked for 70 MB
+     * more: that fits only if the pool lets its arrays go. Run in a child JVM, whose heap this test can choose.
+     */
+    @Test
+    void aFullHeapDropsThePoolInsteadOfFailing() throws Exception {
+        String jvm = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "-Xmx128m", "-Xmn16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                HeapFiller.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("held 60 MB, then allocated 70 MB, held 0 MB"), out);
+    }
+
+    /** The child of {@link #aFullHeapDropsThePoolInsteadOfFailing}; exit code 1 if the allocation failed. */
+    static final class HeapFiller {
+        public static void main(String[] args) {
+            int mb = 1 << 18; // floats per MB
+            for (int k = 0; k < 15; k++) {
+                ArrayPool.give(new float[4 * mb]);
+            }
+            long held = ArrayPool.held() / mb;
+            try {
+                float[] big = ArrayPool.dirty(70 * mb);
+                System.out.println("held " + held + " MB, then allocated " + big.length / mb + " MB, held "
+                        + ArrayPool.held() / mb + " MB");
+            } catch (OutOfMemoryError e) {
+                System.out.println("held " + held + " MB, then: " + e);
+                System.exit(1);
+            }
+        }
+    }
 }
