@@ -162,6 +162,15 @@ public final class Autograd {
             scope.releaseIfMade(s);
         }
 
+        /**
+         * Whether acc may take g's values in place: one holder (the leaf gradient or accumulator asking), made in
+         * this pass (so that no caller has it), and not g's own memory.
+         */
+        boolean sole(Tensor acc, Tensor g) {
+            Storage s = acc.storage();
+            return s != g.storage() && refs.getOrDefault(s, 0) == 1 && scope.owns(s);
+        }
+
         /** t was computed and used, but is held by nobody (unless by another name): free it if so. */
         void dropIfUnheld(Tensor t) {
             if (!refs.containsKey(t.storage())) {
@@ -216,7 +225,14 @@ public final class Autograd {
                     }
                     if (targets == null && inputs[i].isLeaf()) {
                         Tensor old = inputs[i].grad();
-                        Tensor now = old == null ? (createGraph ? g : g.detach()) : Elementwise.add(old, g);
+                        Tensor now = old == null ? (createGraph ? g : g.detach())
+                                : pass != null && pass.sole(old, g) ? old.backend().accumulate(old, g)
+                                : Elementwise.add(old, g);
+                        if (now == old) {
+                            // added in place (only this leaf held old, made in this pass): no third array
+                            pass.dropIfUnheld(g);
+                            continue;
+                        }
                         inputs[i].setGrad(now);
                         if (pass != null) {
                             pass.hold(now);
@@ -242,7 +258,14 @@ public final class Autograd {
 
     private static void accumulate(Map<Object, Tensor> grads, Object k, Tensor g, Pass pass) {
         Tensor old = grads.get(k);
-        Tensor now = old == null ? g : Elementwise.add(old, g);
+        Tensor now = old == null ? g
+                : pass != null && pass.sole(old, g) ? old.backend().accumulate(old, g)
+                : Elementwise.add(old, g);
+        if (now == old) {
+            // added in place (only this accumulator held old, made in this pass)
+            pass.dropIfUnheld(g);
+            return;
+        }
         grads.put(k, now);
         if (pass != null) {
             pass.hold(now);

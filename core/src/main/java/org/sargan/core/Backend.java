@@ -124,10 +124,24 @@ public interface Backend {
      * m' = b1 m + (1 - b1) g; v' = b2 v + (1 - b2) g^2; p' = p - (m' / (sqrt(v') * invC2 + eps)) * lrOverC1,
      * where lrOverC1 = lr / (1 - b1^t) and invC2 = 1 / sqrt(1 - b2^t).
      *
+     * <p>The caller gives p, m and v up: a backend may write p', m', v' into their memory and return them (the CPU
+     * backend does, as PyTorch's in-place update: a 128 px discriminator's largest weight is 134 MB, and new copies
+     * of it and its moments would have been the step's memory peak), or return new tensors (the CUDA backend does).
+     *
      * @param m the first moment, or null on the first step (then m = v = 0)
      * @param v the second moment, or null on the first step
      * @return {p', m', v'}
      */
     Tensor[] adamUpdate(Tensor p, Tensor g, Tensor m, Tensor v, float lrOverC1, float invC2, float beta1, float beta2,
             float eps);
+
+    /**
+     * {@code acc + g}, for the autograd engine adding up the gradient of a leaf that several paths reach. The caller
+     * gives acc up: a backend may add g into acc's memory and return acc (the CPU backend does), which saves a third
+     * array of the weight's size at the moment the gradients meet; by default it returns a new tensor. The same floats
+     * either way ({@code acc[i] + g[i]}).
+     */
+    default Tensor accumulate(Tensor acc, Tensor g) {
+        return binary(Binary.ADD, acc, g, acc.shape());
+    }
 }

@@ -334,5 +334,10 @@ public final class Profiler implements AutoCloseable {
             return time("adam", shape(param), 7 * bytes(param), false,
                     () -> b.adamUpdate(param, g, m, v, lrOverC1, invC2, beta1, beta2, eps));
         }
+
+        @Override
+        public Tensor accumulate(Tensor acc, Tensor g) {
+            return time("accumulate", shape(acc), 3 * bytes(acc), false, () -> b.accumulate(acc, g));
+        }
     }
 }

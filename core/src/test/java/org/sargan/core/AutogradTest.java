@@ -36,6 +36,38 @@ class AutogradTest {
         assertNull(w.grad());
     }
 
+    /**
+     * Gradients that meet are added in place when only one holder has the first (Backend.accumulate). add's backward
+     * hands one gradient to both of its inputs: here w and v first share it, so adding w's second contribution into
+     * that memory would change v's gradient too. And a gradient kept from an earlier backward is the caller's.
+     */
+    @Test
+    void gradientsThatMeetAreAddedWithoutTouchingAnotherHoldersGradient() {
+        Tensor c = Tensor.of(new float[] {10, 20, 30}, 3);
+        for (boolean sharedFirst : new boolean[] {true, false}) {
+            Tensor w0 = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
+            Tensor v0 = Tensor.of(new float[] {-1, 5, 0.5f}, 3).requiresGrad(true);
+            // d/dw = 2 (through w + v, doubled) + c; d/dv = 2; either path may reach w first
+            Tensor shared = w0.add(v0).mul(2f).sum();
+            Tensor own = w0.mul(c).sum();
+            (sharedFirst ? own.add(shared) : shared.add(own)).backward();
+            assertArrayEquals(new float[] {12, 22, 32}, w0.grad().toArray(), TOL, "w, shared first " + sharedFirst);
+            assertArrayEquals(new float[] {2, 2, 2}, v0.grad().toArray(), TOL, "v, shared first " + sharedFirst);
+        }
+        Tensor w = Tensor.of(new float[] {1, 2, 3}, 3).requiresGrad(true);
+        w.add(w.mul(0f)).mul(2f).sum().add(w.mul(c).sum()).backward();
+        Tensor earlier = w.grad();
+        float[] kept = earlier.toArray();
+        assertArrayEquals(new float[] {12, 22, 32}, kept, TOL);
+        w.mul(c).sum().add(w.sum()).backward();
+        assertArrayEquals(kept, earlier.toArray(), 0f, "a gradient from an earlier backward is left as it was");
+        assertArrayEquals(new float[] {12 + 11, 22 + 21, 32 + 31}, w.grad().toArray(), TOL);
+        // a leaf reached by three paths in one pass: the later two are added in place
+        Tensor u = Tensor.of(new float[] {1, -2}, 2).requiresGrad(true);
+        u.mul(u).sum().add(u.mul(3f).sum()).add(u.sum()).backward();
+        assertArrayEquals(new float[] {2 + 3 + 1, -4 + 3 + 1}, u.grad().toArray(), TOL);
+    }
+
     @Test
     void sharedSubexpressionSumsBothPaths() {
         // y = a*a + a: dy/da = 2a + 1, the graph has a diamond

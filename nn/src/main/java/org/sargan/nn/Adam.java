@@ -61,12 +61,20 @@ public final class Adam {
                 Tensor p = e.getValue().get();
                 // one fused kernel per parameter: reads p, g, m, v once, writes p, m, v once
                 Optimiser.AdamStep r = Optimiser.adam(p, g, m.get(k), v.get(k), lr / c1, 1 / c2, beta1, beta2, eps);
-                // the old weights and moments are obsolete: freed with the caller's MemoryScope, if one is open
-                MemoryScope.retire(p);
-                MemoryScope.retire(m.put(k, r.expAvg()));
-                MemoryScope.retire(v.put(k, r.expAvgSq()));
+                // the old weights and moments are obsolete. The CPU backend wrote the new ones into their memory (as
+                // PyTorch's in-place update); a backend that made new ones gets the old freed now if a MemoryScope is
+                // open (waiting for it to close would hold both copies of every parameter at the end of the update)
                 e.getValue().set(r.param());
+                freeIfReplaced(p, r.param());
+                freeIfReplaced(m.put(k, r.expAvg()), r.expAvg());
+                freeIfReplaced(v.put(k, r.expAvgSq()), r.expAvgSq());
             }
+        }
+    }
+
+    private static void freeIfReplaced(Tensor old, Tensor now) {
+        if (old != null && old.storage() != now.storage()) {
+            MemoryScope.free(old);
         }
     }
 

@@ -82,6 +82,13 @@ public final class CpuBackend implements Backend {
         return wrap(CpuElementwise.binary(op, data(a), a.shape(), data(b), b.shape(), outShape), outShape);
     }
 
+    /** In place: acc's array gets g added (the caller gave acc up). */
+    @Override
+    public Tensor accumulate(Tensor acc, Tensor g) {
+        CpuElementwise.addInto(data(acc), data(g));
+        return acc;
+    }
+
     @Override
     public Tensor sumTo(Tensor x, int[] shape) {
         return wrap(CpuReductions.sumTo(data(x), x.shape(), shape), shape);
@@ -216,9 +223,10 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor[] adamUpdate(Tensor p, Tensor g, Tensor m, Tensor v, float lrOverC1, float invC2, float beta1,
             float beta2, float eps) {
+        // in place (the caller gave p, m, v up); only the first step's moments are new arrays
         float[][] r = CpuOptimiser.adam(data(p), data(g), m == null ? null : data(m), v == null ? null : data(v),
                 lrOverC1, invC2, beta1, beta2, eps);
-        return new Tensor[] {wrap(r[0], p.shape()), wrap(r[1], p.shape()), wrap(r[2], p.shape())};
+        return new Tensor[] {p, m == null ? wrap(r[1], p.shape()) : m, v == null ? wrap(r[2], p.shape()) : v};
     }
 
     @Override

@@ -79,6 +79,15 @@ final class CpuElementwise {
         return (float) Math.pow(x, p);
     }
 
+    /** {@code acc[i] += g[i]} over equal lengths, in place (the float of {@code binary(ADD, acc, g)}). */
+    static void addInto(float[] acc, float[] g) {
+        Parallel.forRange(acc.length, GRAIN, (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                acc[i] += g[i];
+            }
+        });
+    }
+
     static float[] binary(Binary op, float[] a, int[] as, float[] b, int[] bs, int[] out) {
         float[] y = ArrayPool.dirty(Shape.numel(out));
         Strided plan = new Strided(out, Shape.padLeft(as, out.length), Shape.padLeft(bs, out.length));

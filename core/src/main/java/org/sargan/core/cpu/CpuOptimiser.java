@@ -5,13 +5,17 @@ final class CpuOptimiser {
     private CpuOptimiser() {
     }
 
-    /** Adam, element by element, in the float operation order that {@code Backend.adamUpdate} documents. */
+    /**
+     * Adam, element by element, in the float operation order that {@code Backend.adamUpdate} documents, written into
+     * p, m and v (each element is read before it is written, by the same thread); returns {p, m, v}, the moments new
+     * arrays on the first step (m and v null).
+     */
     static float[][] adam(float[] p, float[] g, float[] m, float[] v, float lrOverC1, float invC2, float b1, float b2,
             float eps) {
         int n = p.length;
-        float[] po = ArrayPool.dirty(n);
-        float[] mo = ArrayPool.dirty(n);
-        float[] vo = ArrayPool.dirty(n);
+        float[] po = p;
+        float[] mo = m == null ? ArrayPool.dirty(n) : m;
+        float[] vo = v == null ? ArrayPool.dirty(n) : v;
         Parallel.forRange(n, 1 << 15, (lo, hi) -> {
             for (int i = lo; i < hi; i++) {
                 float gi = g[i];
