@@ -217,6 +217,10 @@ public final class OpTable {
                 b.rand(2, 3, 3, 4), b.rand(3), b.rand(3))
             .sizes("instance norm (3, 5, 7, 9)", x -> Normalization.instanceNorm(x[0], x[1], x[2], 1e-5f),
                 b.rand(3, 5, 7, 9), b.rand(5), b.rand(5))
+            .add("instance norm + relu", Check.KINKED, x -> Normalization.instanceNormRelu(x[0], x[1], x[2], 1e-5f),
+                b.rand(2, 3, 3, 4), b.rand(3), b.rand(3))
+            .sizes("instance norm + relu (3, 5, 7, 9)", x -> Normalization.instanceNormRelu(x[0], x[1], x[2], 1e-5f),
+                b.rand(3, 5, 7, 9), b.rand(5), b.rand(5))
             // 4100 pixels: 512 threads, 9 values each, the last register row partly empty
             .sizes("instance norm, 4100-pixel planes", x -> Normalization.instanceNorm(x[0], x[1], x[2], 1e-5f),
                 b.rand(2, 3, 41, 100), b.rand(3), b.rand(3))

@@ -33,6 +33,10 @@ public final class Activation extends Layer {
         return new Activation(Kind.SIGMOID, 0);
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return switch (kind) {

@@ -28,6 +28,14 @@ public final class InstanceNorm2d extends Layer {
         return Normalization.instanceNorm(x, weight.get(), bias.get(), EPS);
     }
 
+    /**
+     * {@code relu(forward(x))} as one op (same floats), which does not keep the values before the ReLU for backward
+     * ({@link Normalization#instanceNormRelu}); {@link Sequential} uses it for an InstanceNorm2d followed by a ReLU.
+     */
+    public Tensor forwardRelu(Tensor x) {
+        return Normalization.instanceNormRelu(x, weight.get(), bias.get(), EPS);
+    }
+
     @Override
     public int[] outputShape(int[] s) {
         return s.clone();

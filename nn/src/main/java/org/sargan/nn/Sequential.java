@@ -29,8 +29,16 @@ public final class Sequential extends Layer {
     @Override
     public Tensor forward(Tensor x) {
         Tensor y = x;
-        for (Layer l : layers) {
-            Tensor next = l.forward(y);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            Tensor next;
+            if (l instanceof InstanceNorm2d norm && i + 1 < layers.size()
+                    && layers.get(i + 1) instanceof Activation a && a.kind() == Activation.Kind.RELU) {
+                next = norm.forwardRelu(y); // both layers as one op, which saves one activation for backward
+                i++;
+            } else {
+                next = l.forward(y);
+            }
             // without gradients nothing reads y again: free it now (in a scope) rather than when the scope ends
             MemoryScope.freeIntermediate(y, next, x);
             y = next;

@@ -55,8 +55,12 @@ final class ConvLayer extends Layer {
         Tensor h = conv.forward(in);
         MemoryScope.freeIntermediate(in, h, x);
         if (norm != null) {
-            Tensor n = norm.forward(h);
+            // with a ReLU after it: one op, which keeps no activation between the two for backward
+            Tensor n = relu ? norm.norm.forwardRelu(h) : norm.forward(h);
             MemoryScope.freeIntermediate(h, n, x);
+            if (relu) {
+                return n;
+            }
             h = n;
         }
         if (!relu) {
