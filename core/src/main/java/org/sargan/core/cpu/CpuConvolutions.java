@@ -29,7 +29,8 @@ final class CpuConvolutions {
         if (SmallImageConvolutions.applies(g)) {
             return SmallImageConvolutions.forward(x, wt, g);
         }
-        if (FewChannelConvolutions.applies(g)) {
+        // 2-4 channels on wide rows: four-channel blocks, padded (reading each image vector once for all of them)
+        if (FewChannelConvolutions.applies(g) && !(g.cout() > 1 && DirectConvolutions.applies(g))) {
             return FewChannelConvolutions.forward(x, wt, g);
         }
         return DirectConvolutions.applies(g) ? DirectConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);

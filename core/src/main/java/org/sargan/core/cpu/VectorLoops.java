@@ -104,6 +104,88 @@ final class VectorLoops {
         out[outOff + 3] += a3.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * {@link #weightGradTaps4} for three output channels and seven neighbouring taps at once (the generator's last
+     * layer, 64 -> 3 channels, 7x7): out[outOff + c*outStride + j] += the sum over the rows r and ox of
+     * gy[g0 + c*cStride + r*gStride + ox] * xp[x0 + r*xStride + j + ox], for c = 0..2 and j = 0..6. Ten loads feed
+     * 21 fused multiply-adds (four taps of one channel: five feed four), each sum in the same order as there, so the
+     * same floats.
+     */
+    static void weightGrad3x7(float[] gy, int g0, int cStride, int gStride, float[] xp, int x0, int xStride, int rows,
+            int wo, float[] out, int outOff, int outStride) {
+        int l = S.length();
+        FloatVector z = FloatVector.zero(S);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a04 = z, a05 = z, a06 = z;
+        FloatVector a10 = z, a11 = z, a12 = z, a13 = z, a14 = z, a15 = z, a16 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a24 = z, a25 = z, a26 = z;
+        int gb = g0;
+        int xb = x0;
+        int ox = 0;
+        for (int i = rows * (wo / l); i > 0; i--) {
+            FloatVector g0v = FloatVector.fromArray(S, gy, gb + ox);
+            FloatVector g1v = FloatVector.fromArray(S, gy, gb + cStride + ox);
+            FloatVector g2v = FloatVector.fromArray(S, gy, gb + 2 * cStride + ox);
+            FloatVector x = FloatVector.fromArray(S, xp, xb + ox);
+            a00 = g0v.fma(x, a00);
+            a10 = g1v.fma(x, a10);
+            a20 = g2v.fma(x, a20);
+            x = FloatVector.fromArray(S, xp, xb + ox + 1);
+            a01 = g0v.fma(x, a01);
+            a11 = g1v.fma(x, a11);
+            a21 = g2v.fma(x, a21);
+            x = FloatVector.fromArray(S, xp, xb + ox + 2);
+            a02 = g0v.fma(x, a02);
+            a12 = g1v.fma(x, a12);
+            a22 = g2v.fma(x, a22);
+            x = FloatVector.fromArray(S, xp, xb + ox + 3);
+            a03 = g0v.fma(x, a03);
+            a13 = g1v.fma(x, a13);
+            a23 = g2v.fma(x, a23);
+            x = FloatVector.fromArray(S, xp, xb + ox + 4);
+            a04 = g0v.fma(x, a04);
+            a14 = g1v.fma(x, a14);
+            a24 = g2v.fma(x, a24);
+            x = FloatVector.fromArray(S, xp, xb + ox + 5);
+            a05 = g0v.fma(x, a05);
+            a15 = g1v.fma(x, a15);
+            a25 = g2v.fma(x, a25);
+            x = FloatVector.fromArray(S, xp, xb + ox + 6);
+            a06 = g0v.fma(x, a06);
+            a16 = g1v.fma(x, a16);
+            a26 = g2v.fma(x, a26);
+            ox += l;
+            if (ox == wo) {
+                ox = 0;
+                gb += gStride;
+                xb += xStride;
+            }
+        }
+        int o0 = outOff;
+        int o1 = o0 + outStride;
+        int o2 = o1 + outStride;
+        out[o0 + 0] += a00.reduceLanes(VectorOperators.ADD);
+        out[o0 + 1] += a01.reduceLanes(VectorOperators.ADD);
+        out[o0 + 2] += a02.reduceLanes(VectorOperators.ADD);
+        out[o0 + 3] += a03.reduceLanes(VectorOperators.ADD);
+        out[o0 + 4] += a04.reduceLanes(VectorOperators.ADD);
+        out[o0 + 5] += a05.reduceLanes(VectorOperators.ADD);
+        out[o0 + 6] += a06.reduceLanes(VectorOperators.ADD);
+        out[o1 + 0] += a10.reduceLanes(VectorOperators.ADD);
+        out[o1 + 1] += a11.reduceLanes(VectorOperators.ADD);
+        out[o1 + 2] += a12.reduceLanes(VectorOperators.ADD);
+        out[o1 + 3] += a13.reduceLanes(VectorOperators.ADD);
+        out[o1 + 4] += a14.reduceLanes(VectorOperators.ADD);
+        out[o1 + 5] += a15.reduceLanes(VectorOperators.ADD);
+        out[o1 + 6] += a16.reduceLanes(VectorOperators.ADD);
+        out[o2 + 0] += a20.reduceLanes(VectorOperators.ADD);
+        out[o2 + 1] += a21.reduceLanes(VectorOperators.ADD);
+        out[o2 + 2] += a22.reduceLanes(VectorOperators.ADD);
+        out[o2 + 3] += a23.reduceLanes(VectorOperators.ADD);
+        out[o2 + 4] += a24.reduceLanes(VectorOperators.ADD);
+        out[o2 + 5] += a25.reduceLanes(VectorOperators.ADD);
+        out[o2 + 6] += a26.reduceLanes(VectorOperators.ADD);
+    }
+
     /** One tap of {@link #weightGradTaps4}. */
     static void weightGradTap1(float[] gy, int g0, int gStride, float[] xp, int x0, int xStride, int rows, int wo,
             float[] out, int outOff) {
