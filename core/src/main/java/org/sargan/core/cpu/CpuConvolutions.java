@@ -228,6 +228,9 @@ final class CpuConvolutions {
      * image, accumulated, had chains of Ho*Wo: 4 for a 2x2 output, and C written N times.)
      */
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        if (DirectConvolutions.appliesToWeightGrad(g)) {
+            return DirectConvolutions.weightGrad(x, gy, g);
+        }
         if (FewChannelConvolutions.applies(g)) {
             return FewChannelConvolutions.weightGrad(x, gy, g);
         }

@@ -84,4 +84,73 @@ final class DirectConvolutions {
         PaddedImages.giveAll(xps);
         return y;
     }
+
+    /**
+     * Whether {@link #weightGrad} takes g: 7-wide kernels with 3 to 64 output channels on rows of whole vectors (the
+     * generator's first layer, 10 -> 64, and its last, 64 -> 3).
+     */
+    static boolean appliesToWeightGrad(ConvGeometry g) {
+        return SIMD && g.stride() == 1 && g.kw() == 7 && g.cout() >= 3 && g.cout() <= MAX_OUT_CHANNELS
+                && g.wo() % VectorLoops.lanes() == 0;
+    }
+
+    /**
+     * dW without im2col: for each block of three output channels, each input channel and kernel row, the seven taps
+     * of the row as 21 vector sums along the output rows ({@link VectorLoops#weightGrad3x7}), over bands of rows that
+     * keep the band's input rows in L1 and its output gradient (3 channels) in L2 (a band is at least 4096 pixels,
+     * so the 21 reductions per band stay a small part of it). As a GEMM the first layer's 490 im2col columns had to be gathered
+     * k-major from ten channels and 49 taps (83-149 GFLOP/s in a G step). Each task (a channel block and a group of
+     * input channels) owns its outputs and adds images and bands in order: results do not depend on the thread count.
+     */
+    static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        int cout = g.cout();
+        int cin = g.cin();
+        int ho = g.ho();
+        int wo = g.wo();
+        int hp = g.h() + 2 * g.pad();
+        int wp = g.w() + 2 * g.pad();
+        int kh = g.kh();
+        int taps = kh * 7;
+        int plane = ho * wo;
+        int band = Math.min(ho, Math.max(1, (4096 + wo - 1) / wo));
+        float[] dw = ArrayPool.zeroed(cout * g.patch());
+        float[][] xps = new float[g.n()][];
+        Parallel.forEach(g.n(), img -> xps[img] = PaddedImages.padded(x, img, g));
+        int blocks = (cout + 2) / 3;
+        // tasks: channel blocks x groups of input channels, at least four per thread (the last layer is one block)
+        int groups = Math.min(cin, Math.max(1, 4 * Parallel.threads() / blocks));
+        int perGroup = (cin + groups - 1) / groups;
+        Parallel.forEach(blocks * groups, task -> {
+            int co = 3 * (task / groups);
+            int ci0 = (task % groups) * perGroup;
+            int ci1 = Math.min(cin, ci0 + perGroup);
+            for (int img = 0; img < g.n(); img++) {
+                float[] xp = xps[img];
+                for (int oy = 0; oy < ho; oy += band) {
+                    int rows = Math.min(band, ho - oy);
+                    for (int ci = ci0; ci < ci1; ci++) {
+                        for (int ky = 0; ky < kh; ky++) {
+                            int x0 = (ci * hp + oy + ky) * wp;
+                            int out = (co * cin + ci) * taps + ky * 7;
+                            int g0 = (img * cout + co) * plane + oy * wo;
+                            if (co + 3 <= cout) {
+                                VectorLoops.weightGrad3x7(gy, g0, plane, wo, xp, x0, wp, rows, wo, dw, out, cin * taps);
+                                continue;
+                            }
+                            for (int c = co; c < cout; c++) {
+                                int gc = g0 + (c - co) * plane;
+                                int oc = out + (c - co) * cin * taps;
+                                VectorLoops.weightGradTaps4(gy, gc, wo, xp, x0, wp, rows, wo, dw, oc);
+                                for (int kx = 4; kx < 7; kx++) {
+                                    VectorLoops.weightGradTap1(gy, gc, wo, xp, x0 + kx, wp, rows, wo, dw, oc + kx);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        PaddedImages.giveAll(xps);
+        return dw;
+    }
 }

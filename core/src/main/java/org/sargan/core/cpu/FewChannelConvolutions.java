@@ -83,14 +83,6 @@ final class FewChannelConvolutions {
         if (SIMD && wo % VectorLoops.lanes() == 0) {
             Parallel.forEach(g.cin(), ci -> {
                 for (int img = 0; img < g.n(); img++) {
-                    if (cout == 3 && kw == 7) {
-                        // all three channels and a row's seven taps per pass: gy and xp loaded once for 21 sums
-                        for (int ky = 0; ky < kh; ky++) {
-                            VectorLoops.weightGrad3x7(gy, img * cout * ho * wo, ho * wo, wo, xps[img],
-                                    (ci * hp + ky) * wp, wp, ho, wo, dw, ci * taps + ky * kw, g.cin() * taps);
-                        }
-                        continue;
-                    }
                     for (int co = 0; co < cout; co++) {
                         int g0 = (img * cout + co) * ho * wo;
                         for (int ky = 0; ky < kh; ky++) {

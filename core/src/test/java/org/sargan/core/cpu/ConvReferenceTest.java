@@ -120,8 +120,10 @@ class ConvReferenceTest {
         "1, 6, 32, 64, 70, 4, 2, 1", "1, 5, 10, 95, 9, 3, 3, 1", "1, 20, 8, 32, 12, 4, 2, 1",
         // rows of 18 and 34 on the padded grid (forwardPitched)
         "2, 7, 20, 18, 9, 3, 1, 1", "1, 30, 9, 34, 11, 3, 1, 1",
-        // 2, 3 and 6 channels on rows of 64: four-channel direct blocks, padded with zero weights
-        "2, 5, 4, 64, 3, 7, 1, 3", "1, 3, 2, 64, 2, 5, 1, 2", "1, 6, 3, 64, 6, 3, 1, 1"})
+        // 2, 3 and 6 channels on rows of 64: four-channel direct blocks, padded with zero weights; with 7x7
+        // kernels the weight gradient in three-channel blocks (64 and 5 channels leave one and two over)
+        "2, 5, 4, 64, 3, 7, 1, 3", "1, 3, 2, 64, 2, 5, 1, 2", "1, 6, 3, 64, 6, 3, 1, 1", "1, 10, 5, 64, 64, 7, 1, 3",
+        "2, 4, 40, 32, 5, 7, 1, 3"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);
@@ -169,7 +171,7 @@ class ConvReferenceTest {
     @ParameterizedTest(name = "few channels n={0} cin={1} {2}x{3} cout={4} k={5} p={6}")
     @CsvSource({"2, 5, 9, 7, 3, 7, 3", "3, 4, 6, 6, 1, 3, 1", "1, 3, 5, 11, 4, 3, 0", "2, 2, 13, 5, 2, 4, 2",
         "2, 17, 20, 20, 3, 7, 3",
-        // rows of 16 and 32 (whole vectors): the SIMD weight gradient, three channels x seven taps per pass
+        // rows of 16 and 32 (whole vectors): the SIMD weight gradient
         "2, 6, 10, 16, 3, 7, 3", "1, 4, 5, 32, 3, 7, 3", "2, 3, 6, 16, 2, 7, 3"})
     void fewChannelRouteMatchesDirectLoopsAndGemm(int n, int ci, int h, int wd, int co, int k, int p) {
         Random r = new Random(n * 131L + ci * 17 + h * 3 + co);
