@@ -28,7 +28,9 @@ public final class Autograd {
         }
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.setGradFn(new Node(op, inputs.clone(), backward));
+                Node node = new Node(op, inputs.clone(), backward);
+                node.output = out.storage();
+                out.setGradFn(node);
                 return out;
             }
         }
@@ -44,6 +46,24 @@ public final class Autograd {
     public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         checkRoot("backward", root, gradRoot, 0);
         run(new Tensor[] {root}, new Tensor[] {seed(root, gradRoot)}, null, false, retainGraph);
+    }
+
+    /**
+     * {@link #backward} that also frees each op's output once the graph no longer reads it (after that op's own
+     * backward rule, which runs after those of every op that used the output), as PyTorch frees a node's saved
+     * tensors: a training step then does not hold all its activations until its scope closes. Only outputs made in
+     * an open {@link MemoryScope} and kept by none are freed, never the root, a view of an input, or a gradient; the
+     * caller must read no intermediate result of the graph afterwards (read the losses before calling this).
+     */
+    public static void backwardFreeing(Tensor root) {
+        checkRoot("backward", root, null, 0);
+        try (MemoryScope scope = MemoryScope.open()) {
+            Pass pass = new Pass(scope);
+            pass.freeOutputs = true;
+            pass.root = root.storage();
+            run(new Tensor[] {root}, new Tensor[] {seed(root, null)}, null, false, false, pass);
+            pass.leafGrads.forEach(scope::keep);
+        }
     }
 
     /**
@@ -162,6 +182,28 @@ public final class Autograd {
             scope.releaseIfMade(s);
         }
 
+        boolean freeOutputs;
+        Storage root;
+
+        /** For backwardFreeing: node has run, every user of its output ran before it; free the output if ours. */
+        void freeOutput(Node node, Tensor[] gin) {
+            Storage s = node.output;
+            if (s == null || s == root || refs.containsKey(s)) {
+                return;
+            }
+            for (Tensor in : node.inputs()) {
+                if (in != null && in.storage() == s) {
+                    return; // a view of its input: the input's own users may not have run
+                }
+            }
+            for (Tensor g : gin) {
+                if (g != null && g.storage() == s) {
+                    return;
+                }
+            }
+            MemoryScope.releaseIfAnOpenScopeMade(s);
+        }
+
         /**
          * Whether acc may take g's values in place: one holder (the leaf gradient or accumulator asking), made in
          * this pass (so that no caller has it), and not g's own memory.
@@ -212,6 +254,9 @@ public final class Autograd {
                 Tensor[] gin = node.apply(gy, needs);
                 if (!retainGraph) {
                     node.release();
+                    if (pass != null && pass.freeOutputs) {
+                        pass.freeOutput(node, gin);
+                    }
                 }
                 for (int i = 0; i < inputs.length; i++) {
                     if (!needs[i]) {

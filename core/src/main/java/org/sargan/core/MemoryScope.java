@@ -113,6 +113,23 @@ public final class MemoryScope implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Frees s now if an open scope of the calling thread made it and none keeps it (for the autograd engine freeing an
+     * intermediate result that nothing in the graph reads again); returns whether it did.
+     */
+    static boolean releaseIfAnOpenScopeMade(Storage s) {
+        MemoryScope maker = null;
+        for (MemoryScope scope : OPEN.get()) {
+            if (scope.kept.contains(s)) {
+                return false;
+            }
+            if (maker == null && scope.made.contains(s)) {
+                maker = scope;
+            }
+        }
+        return maker != null && maker.releaseIfMade(s);
+    }
+
     /** Whether this scope made s and neither freed nor kept it (so that only its maker's bookkeeping knows of it). */
     boolean owns(Storage s) {
         return !closed && made.contains(s) && !kept.contains(s);

@@ -22,6 +22,8 @@ public final class Node {
     private final String op;
     private final Tensor[] inputs;
     private Backward backward;
+    /** The memory of the op's output (for {@link Autograd#backwardFreeing}); null until recorded. */
+    Storage output;
 
     Node(String op, Tensor[] inputs, Backward backward) {
         this.op = op;

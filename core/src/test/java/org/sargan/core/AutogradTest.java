@@ -68,6 +68,39 @@ class AutogradTest {
         assertArrayEquals(new float[] {2 + 3 + 1, -4 + 3 + 1}, u.grad().toArray(), TOL);
     }
 
+    /**
+     * backwardFreeing gives the same gradients as backward and frees the intermediate results as it goes, but
+     * never the root, the leaves, a kept tensor, or a view whose base a later rule still reads (reshape of tanh's
+     * output, which tanh's own rule reads after the reshape's).
+     */
+    @Test
+    void backwardFreeingGivesTheSameGradientsAndFreesTheIntermediates() {
+        float[][] grads = new float[2][];
+        for (int k = 0; k < 2; k++) {
+            Tensor w = Tensor.of(new float[] {0.5f, -1, 2, 0.25f, -0.75f, 1.5f}, 2, 3).requiresGrad(true);
+            try (MemoryScope step = MemoryScope.open()) {
+                Tensor h = w.mul(w).tanh();
+                Tensor v = Shapes.reshape(h, 3, 2);
+                Tensor kept = step.keep(v.mul(2f));
+                Tensor loss = kept.add(Shapes.reshape(w, 3, 2)).sigmoid().sum();
+                if (k == 0) {
+                    loss.backward();
+                    assertEquals(6, h.toArray().length, "after backward the intermediates are readable");
+                } else {
+                    Autograd.backwardFreeing(loss);
+                    IllegalStateException e = assertThrows(IllegalStateException.class, h::toArray);
+                    assertTrue(e.getMessage().contains("freed"), e.getMessage());
+                    assertEquals(6, kept.toArray().length, "a kept intermediate stays");
+                    assertTrue(Float.isFinite(loss.item()), "the root stays");
+                    assertEquals(6, w.toArray().length, "the leaf stays");
+                }
+                grads[k] = w.grad().toArray();
+                step.keep(w.grad());
+            }
+        }
+        assertArrayEquals(grads[0], grads[1], 0f, "gradients of backwardFreeing against backward");
+    }
+
     @Test
     void sharedSubexpressionSumsBothPaths() {
         // y = a*a + a: dy/da = 2a + 1, the graph has a diamond

@@ -334,11 +334,12 @@ public final class Trainer {
             Tensor dLossGp = gradientPenalty(xReal, xFake, alpha);
             Tensor dLoss = dLossReal.add(dLossFake).add(dLossCls.mul(cfg.lambdaCls()))
                     .add(dLossGp.mul(cfg.lambdaGp()));
-            dLoss.backward();
             losses.put("D/real", dLossReal.item());
             losses.put("D/fake", dLossFake.item());
             losses.put("D/cls", dLossCls.item());
             losses.put("D/gp", dLossGp.item());
+            // each activation is freed as soon as backward is past it (nothing here reads one afterwards)
+            Autograd.backwardFreeing(dLoss);
             keepGradients(pass, d);
         }
         optD.step();
@@ -359,10 +360,10 @@ public final class Trainer {
                 Tensor xRec = g.forward(xFakeG, cOrg);
                 Tensor gLossRec = Losses.l1(xReal, xRec);
                 Tensor gLoss = gLossFake.add(gLossRec.mul(cfg.lambdaRec())).add(gLossCls.mul(cfg.lambdaCls()));
-                gLoss.backward();
                 losses.put("G/fake", gLossFake.item());
                 losses.put("G/rec", gLossRec.item());
                 losses.put("G/cls", gLossCls.item());
+                Autograd.backwardFreeing(gLoss);
                 keepGradients(pass, g);
             }
             optG.step();

@@ -237,6 +237,9 @@ final class CpuConvolutions {
         if (SmallImageConvolutions.applies(g)) {
             return SmallImageConvolutions.weightGrad(x, gy, g);
         }
+        if (!g.isPointwise()) {
+            return weightGradInGroups(x, gy, g);
+        }
         int pixels = g.outPixels();
         int depth = g.n() * pixels;
         int cout = g.cout();
@@ -249,13 +252,39 @@ final class CpuConvolutions {
         });
         Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
         float[] dw = ArrayPool.dirty(cout * g.patch());
-        float[][] xps = new float[g.isPointwise() ? 0 : g.n()][];
-        Parallel.forEach(xps.length, img -> xps[img] = PaddedImages.padded(x, img, g));
-        Gemm.multiply(a, g.patch(), g.isPointwise() ? pointwiseTransposedPanels(x, g)
-                : PaddedImages.gatherTransposedPanels(xps, g, PaddedImages.tapOffsets(g)), dw, 0, g.patch(), false);
-        PaddedImages.giveAll(xps);
+        Gemm.multiply(a, g.patch(), pointwiseTransposedPanels(x, g), dw, 0, g.patch(), false);
         ArrayPool.give(dy);
         a.free();
+        return dw;
+    }
+
+    /**
+     * The same product over groups of a few images ({@link PaddedImages#inGroups}), each added into dW in turn: the
+     * padded copies and dY's rearranged columns exist for one group at a time, not for the whole batch (a chain of
+     * multiply-adds per group instead of per batch: at least two images of 64+ output pixels here).
+     */
+    private static float[] weightGradInGroups(float[] x, float[] gy, ConvGeometry g) {
+        int pixels = g.outPixels();
+        int cout = g.cout();
+        float[] dw = ArrayPool.dirty(cout * g.patch());
+        int[] tapOffsets = PaddedImages.tapOffsets(g);
+        PaddedImages.inGroups(x, g, (xps, lo, hi) -> {
+            int depth = (hi - lo) * pixels;
+            // dY of the group as a (Cout x images*pixels) matrix: column (image, pixel)
+            float[] dy = ArrayPool.dirty(cout * depth);
+            Parallel.forEach(cout, co -> {
+                for (int img = lo; img < hi; img++) {
+                    System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + (img - lo) * pixels, pixels);
+                }
+            });
+            Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
+            Gemm.BPanels all = PaddedImages.gatherTransposedPanels(xps, g, tapOffsets);
+            int k0 = lo * pixels;
+            Gemm.multiply(a, g.patch(), (bp, pc, kc, jc, nc, nr) -> all.pack(bp, k0 + pc, kc, jc, nc, nr), dw, 0,
+                    g.patch(), lo > 0);
+            ArrayPool.give(dy);
+            a.free();
+        });
         return dw;
     }
 

@@ -22,7 +22,8 @@ public final class CpuStorage implements Storage {
         if (d == null) {
             throw new IllegalStateException("cpu: this tensor's memory was freed, when the MemoryScope it was made in "
                     + "closed (keep() it in that scope to read it afterwards), by backward once it had passed the "
-                    + "gradient on, or by a layer's forward without gradients once the next layer had used it");
+                    + "gradient on (Autograd.backwardFreeing: every intermediate result once backward was past it), "
+                    + "or by a layer's forward without gradients once the next layer had used it");
         }
         return d;
     }

@@ -66,11 +66,9 @@ final class DirectConvolutions {
         int seg = 4 * VectorLoops.lanes();
         float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
         int[] offsets = PaddedImages.tapOffsets(g);
-        float[][] xps = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xps[img] = PaddedImages.padded(x, img, g));
         int blocks = (cout + 3) / 4;
-        Parallel.forEach(g.n() * blocks, task -> {
-            int img = task / blocks;
+        PaddedImages.inGroups(x, g, (xps, lo, hi) -> Parallel.forEach((hi - lo) * blocks, task -> {
+            int img = lo + task / blocks;
             int co = (task % blocks) * 4;
             float[] xp = xps[img];
             for (int oy = 0; oy < ho; oy++) {
@@ -80,8 +78,7 @@ final class DirectConvolutions {
                             ho * wo, false);
                 }
             }
-        });
-        PaddedImages.giveAll(xps);
+        }));
         return y;
     }
 
@@ -114,17 +111,16 @@ final class DirectConvolutions {
         int plane = ho * wo;
         int band = Math.min(ho, Math.max(1, (4096 + wo - 1) / wo));
         float[] dw = ArrayPool.zeroed(cout * g.patch());
-        float[][] xps = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xps[img] = PaddedImages.padded(x, img, g));
         int blocks = (cout + 2) / 3;
         // tasks: channel blocks x groups of input channels, at least four per thread (the last layer is one block)
         int groups = Math.min(cin, Math.max(1, 4 * Parallel.threads() / blocks));
         int perGroup = (cin + groups - 1) / groups;
-        Parallel.forEach(blocks * groups, task -> {
+        // images a few at a time, in order: each output still adds images (and bands) in the same order
+        PaddedImages.inGroups(x, g, (xps, lo, hi) -> Parallel.forEach(blocks * groups, task -> {
             int co = 3 * (task / groups);
             int ci0 = (task % groups) * perGroup;
             int ci1 = Math.min(cin, ci0 + perGroup);
-            for (int img = 0; img < g.n(); img++) {
+            for (int img = lo; img < hi; img++) {
                 float[] xp = xps[img];
                 for (int oy = 0; oy < ho; oy += band) {
                     int rows = Math.min(band, ho - oy);
@@ -149,8 +145,7 @@ final class DirectConvolutions {
                     }
                 }
             }
-        });
-        PaddedImages.giveAll(xps);
+        }));
         return dw;
     }
 }
