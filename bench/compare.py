@@ -197,7 +197,7 @@ CASE_NAMES = {"generatorForward": "G forward", "dStep": "D step", "dAndGStep": "
 
 
 # the collector and young generation sargan/bin/sargan runs with (BENCH_GC overrides them, e.g. BENCH_GC=-XX:+UseG1GC)
-GC = os.environ.get("BENCH_GC", "-XX:+UseSerialGC -Xmn32m")
+GC = os.environ.get("BENCH_GC", "-XX:+UseSerialGC -Xmn16m")
 
 
 def xmx(size):
