@@ -58,16 +58,18 @@ final class CpuConvolutions {
         }
         boolean gather = PaddedImages.gathers(g);
         Taps taps = g.isPointwise() || gather ? null : Taps.of(g);
-        float[][] xps = new float[gather ? g.n() : 0][];
-        Parallel.forEach(xps.length, img -> xps[img] = PaddedImages.padded(x, img, g));
         int[] tapOffsets = gather ? PaddedImages.tapOffsets(g) : null;
-        forEachColumnRange(g.n(), pixels, (img, j0, j1) -> {
-            Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
-                    : gather ? PaddedImages.gatherPanels(xps[img], g, tapOffsets)
-                    : im2colPanels(x, img * inSize, g, taps);
-            Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, j1, false);
-        });
-        PaddedImages.giveAll(xps);
+        if (gather) {
+            PaddedImages.inGroups(x, g, (xps, lo, hi) -> forEachColumnRange(hi - lo, pixels, (i, j0, j1) ->
+                    Gemm.multiplyColumns(w, PaddedImages.gatherPanels(xps[lo + i], g, tapOffsets), y,
+                            (lo + i) * outSize, pixels, j0, j1, false)));
+        } else {
+            forEachColumnRange(g.n(), pixels, (img, j0, j1) -> {
+                Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
+                        : im2colPanels(x, img * inSize, g, taps);
+                Gemm.multiplyColumns(w, b, y, img * outSize, pixels, j0, j1, false);
+            });
+        }
         w.free();
         return y;
     }
@@ -259,7 +261,7 @@ final class CpuConvolutions {
     }
 
     /**
-     * The same product over groups of a few images ({@link PaddedImages#inGroups}), each added into dW in turn: the
+     * The same product over groups of two images ({@link PaddedImages#inGroups}), each added into dW in turn: the
      * padded copies and dY's rearranged columns exist for one group at a time, not for the whole batch (a chain of
      * multiply-adds per group instead of per batch: at least two images of 64+ output pixels here).
      */

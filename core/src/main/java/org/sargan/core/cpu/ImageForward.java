@@ -41,14 +41,21 @@ final class ImageForward {
             taps[t] = (kx % s) * phase + (ci * hp + ky) * wpd + kx / s;
         }
         float[][] xds = new float[g.n()][];
-        Parallel.forEach(g.n(), img -> xds[img] = phased(x, img, g, hp, wpd, phase));
         int pixels = g.outPixels();
         int outSize = g.cout() * pixels;
         int rowPitch = s * wpd;
-        CpuConvolutions.forEachColumnRange(g.n(), pixels,
-                (img, j0, j1) -> Gemm.multiplyImage(w, xds[img], taps, g.wo(), rowPitch, y, img * outSize, pixels, j0,
-                        j1));
-        PaddedImages.giveAll(xds);
+        // a group of images at a time: their phased copies exist only while their products run
+        for (int lo = 0; lo < g.n(); lo += PaddedImages.GROUP) {
+            int l0 = lo;
+            int hi = Math.min(g.n(), lo + PaddedImages.GROUP);
+            Parallel.forEach(hi - lo, i -> xds[l0 + i] = phased(x, l0 + i, g, hp, wpd, phase));
+            CpuConvolutions.forEachColumnRange(hi - lo, pixels, (i, j0, j1) -> Gemm.multiplyImage(w, xds[l0 + i], taps,
+                    g.wo(), rowPitch, y, (l0 + i) * outSize, pixels, j0, j1));
+            for (int img = lo; img < hi; img++) {
+                ArrayPool.give(xds[img]);
+                xds[img] = null;
+            }
+        }
     }
 
     /** Extra work {@link #forwardPitched} may do, as a share of the convolution's own (its rows' padding columns). */
