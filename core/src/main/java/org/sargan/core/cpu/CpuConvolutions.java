@@ -60,9 +60,10 @@ final class CpuConvolutions {
         Taps taps = g.isPointwise() || gather ? null : Taps.of(g);
         int[] tapOffsets = gather ? PaddedImages.tapOffsets(g) : null;
         if (gather) {
-            PaddedImages.inGroups(x, g, (xps, lo, hi) -> forEachColumnRange(hi - lo, pixels, (i, j0, j1) ->
-                    Gemm.multiplyColumns(w, PaddedImages.gatherPanels(xps[lo + i], g, tapOffsets), y,
-                            (lo + i) * outSize, pixels, j0, j1, false)));
+            PaddedImages.inGroups(x, g, PaddedImages.parallelGroup(), (xps, lo, hi) ->
+                    forEachColumnRange(hi - lo, pixels, (i, j0, j1) -> Gemm.multiplyColumns(w,
+                            PaddedImages.gatherPanels(xps[lo + i], g, tapOffsets), y, (lo + i) * outSize, pixels, j0,
+                            j1, false)));
         } else {
             forEachColumnRange(g.n(), pixels, (img, j0, j1) -> {
                 Gemm.BPanels b = g.isPointwise() ? Gemm.strided(x, img * inSize, pixels, 1)
@@ -270,7 +271,7 @@ final class CpuConvolutions {
         int cout = g.cout();
         float[] dw = ArrayPool.dirty(cout * g.patch());
         int[] tapOffsets = PaddedImages.tapOffsets(g);
-        PaddedImages.inGroups(x, g, (xps, lo, hi) -> {
+        PaddedImages.inGroups(x, g, PaddedImages.GROUP, (xps, lo, hi) -> {
             int depth = (hi - lo) * pixels;
             // dY of the group as a (Cout x images*pixels) matrix: column (image, pixel)
             float[] dy = ArrayPool.dirty(cout * depth);

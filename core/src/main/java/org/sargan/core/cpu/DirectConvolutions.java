@@ -67,18 +67,20 @@ final class DirectConvolutions {
         float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
         int[] offsets = PaddedImages.tapOffsets(g);
         int blocks = (cout + 3) / 4;
-        PaddedImages.inGroups(x, g, (xps, lo, hi) -> Parallel.forEach((hi - lo) * blocks, task -> {
-            int img = lo + task / blocks;
-            int co = (task % blocks) * 4;
-            float[] xp = xps[img];
-            for (int oy = 0; oy < ho; oy++) {
-                int out = ((img * cout + co) * ho + oy) * wo;
-                for (int ox = 0; ox < wo; ox += seg) {
-                    VectorLoops.rows4x4(wt, co * patch, patch, xp, oy * wp + ox, offsets, patch, y, out + ox,
-                            ho * wo, false);
+        PaddedImages.inGroups(x, g, PaddedImages.parallelGroup(), (xps, lo, hi) -> {
+            Parallel.forEach((hi - lo) * blocks, task -> {
+                int img = lo + task / blocks;
+                int co = (task % blocks) * 4;
+                float[] xp = xps[img];
+                for (int oy = 0; oy < ho; oy++) {
+                    int out = ((img * cout + co) * ho + oy) * wo;
+                    for (int ox = 0; ox < wo; ox += seg) {
+                        VectorLoops.rows4x4(wt, co * patch, patch, xp, oy * wp + ox, offsets, patch, y, out + ox,
+                                ho * wo, false);
+                    }
                 }
-            }
-        }));
+            });
+        });
         return y;
     }
 
@@ -95,9 +97,10 @@ final class DirectConvolutions {
      * dW without im2col: for each block of three output channels, each input channel and kernel row, the seven taps
      * of the row as 21 vector sums along the output rows ({@link VectorLoops#weightGrad3x7}), over bands of rows that
      * keep the band's input rows in L1 and its output gradient (3 channels) in L2 (a band is at least 4096 pixels,
-     * so the 21 reductions per band stay a small part of it). As a GEMM the first layer's 490 im2col columns had to be gathered
-     * k-major from ten channels and 49 taps (83-149 GFLOP/s in a G step). Each task (a channel block and a group of
-     * input channels) owns its outputs and adds images and bands in order: results do not depend on the thread count.
+     * so the 21 reductions per band stay a small part of it). As a GEMM the first layer's 490 im2col columns had to
+     * be gathered k-major from ten channels and 49 taps (83-149 GFLOP/s in a G step). Each task (a channel block and
+     * a group of input channels) owns its outputs and adds images and bands in order: results do not depend on the
+     * thread count. The images come a group at a time ({@link PaddedImages#inGroups}).
      */
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
         int cout = g.cout();
@@ -116,36 +119,40 @@ final class DirectConvolutions {
         int groups = Math.min(cin, Math.max(1, 4 * Parallel.threads() / blocks));
         int perGroup = (cin + groups - 1) / groups;
         // images a few at a time, in order: each output still adds images (and bands) in the same order
-        PaddedImages.inGroups(x, g, (xps, lo, hi) -> Parallel.forEach(blocks * groups, task -> {
-            int co = 3 * (task / groups);
-            int ci0 = (task % groups) * perGroup;
-            int ci1 = Math.min(cin, ci0 + perGroup);
-            for (int img = lo; img < hi; img++) {
-                float[] xp = xps[img];
-                for (int oy = 0; oy < ho; oy += band) {
-                    int rows = Math.min(band, ho - oy);
-                    for (int ci = ci0; ci < ci1; ci++) {
-                        for (int ky = 0; ky < kh; ky++) {
-                            int x0 = (ci * hp + oy + ky) * wp;
-                            int out = (co * cin + ci) * taps + ky * 7;
-                            int g0 = (img * cout + co) * plane + oy * wo;
-                            if (co + 3 <= cout) {
-                                VectorLoops.weightGrad3x7(gy, g0, plane, wo, xp, x0, wp, rows, wo, dw, out, cin * taps);
-                                continue;
-                            }
-                            for (int c = co; c < cout; c++) {
-                                int gc = g0 + (c - co) * plane;
-                                int oc = out + (c - co) * cin * taps;
-                                VectorLoops.weightGradTaps4(gy, gc, wo, xp, x0, wp, rows, wo, dw, oc);
-                                for (int kx = 4; kx < 7; kx++) {
-                                    VectorLoops.weightGradTap1(gy, gc, wo, xp, x0 + kx, wp, rows, wo, dw, oc + kx);
+        PaddedImages.inGroups(x, g, PaddedImages.parallelGroup(), (xps, lo, hi) -> {
+            Parallel.forEach(blocks * groups, task -> {
+                int co = 3 * (task / groups);
+                int ci0 = (task % groups) * perGroup;
+                int ci1 = Math.min(cin, ci0 + perGroup);
+                for (int img = lo; img < hi; img++) {
+                    float[] xp = xps[img];
+                    for (int oy = 0; oy < ho; oy += band) {
+                        int rows = Math.min(band, ho - oy);
+                        for (int ci = ci0; ci < ci1; ci++) {
+                            for (int ky = 0; ky < kh; ky++) {
+                                int x0 = (ci * hp + oy + ky) * wp;
+                                int out = (co * cin + ci) * taps + ky * 7;
+                                int g0 = (img * cout + co) * plane + oy * wo;
+                                if (co + 3 <= cout) {
+                                    VectorLoops.weightGrad3x7(gy, g0, plane, wo, xp, x0, wp, rows, wo, dw, out,
+                                            cin * taps);
+                                    continue;
+                                }
+                                for (int c = co; c < cout; c++) {
+                                    int gc = g0 + (c - co) * plane;
+                                    int oc = out + (c - co) * cin * taps;
+                                    VectorLoops.weightGradTaps4(gy, gc, wo, xp, x0, wp, rows, wo, dw, oc);
+                                    for (int kx = 4; kx < 7; kx++) {
+                                        VectorLoops.weightGradTap1(gy, gc, wo, xp, x0 + kx, wp, rows, wo, dw,
+                                                oc + kx);
+                                    }
                                 }
                             }
                         }
                     }
                 }
-            }
-        }));
+            });
+        });
         return dw;
     }
 }

@@ -45,9 +45,10 @@ final class ImageForward {
         int outSize = g.cout() * pixels;
         int rowPitch = s * wpd;
         // a group of images at a time: their phased copies exist only while their products run
-        for (int lo = 0; lo < g.n(); lo += PaddedImages.GROUP) {
+        int group = PaddedImages.parallelGroup();
+        for (int lo = 0; lo < g.n(); lo += group) {
             int l0 = lo;
-            int hi = Math.min(g.n(), lo + PaddedImages.GROUP);
+            int hi = Math.min(g.n(), lo + group);
             Parallel.forEach(hi - lo, i -> xds[l0 + i] = phased(x, l0 + i, g, hp, wpd, phase));
             CpuConvolutions.forEachColumnRange(hi - lo, pixels, (i, j0, j1) -> Gemm.multiplyImage(w, xds[l0 + i], taps,
                     g.wo(), rowPitch, y, (l0 + i) * outSize, pixels, j0, j1));

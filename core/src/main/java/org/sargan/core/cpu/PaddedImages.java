@@ -45,6 +45,11 @@ final class PaddedImages {
 
     static final int GROUP = 2;
 
+    /** Images per group where the grouping changes no result: enough to keep every thread busy. */
+    static int parallelGroup() {
+        return Math.max(GROUP, Parallel.threads());
+    }
+
     /** Work on the padded images [lo, hi) of a batch, which are in {@code xps[lo .. hi)} while it runs. */
     @FunctionalInterface
     interface ImageGroup {
@@ -52,14 +57,14 @@ final class PaddedImages {
     }
 
     /**
-     * Pads the batch's images {@link #GROUP} at a time (in parallel), hands each group to {@code work} in order and
-     * gives the group's copies back before padding the next: a layer then holds two padded copies instead of one per
-     * image (at 128 px, the last layer's eight were 35 MB, and every size held counts in the array pool's
-     * footprint). The group size is fixed, not the thread count, so that sums split by group do not depend on it.
+     * Pads the batch's images {@code group} at a time (in parallel), hands each group to {@code work} in order and
+     * gives the group's copies back before padding the next: a layer then holds a few padded copies instead of one
+     * per image (at 128 px, the last layer's eight were 35 MB, and every size held counts in the array pool's
+     * footprint). A caller whose sums are split by group passes {@link #GROUP} (fixed, so that they do not depend on
+     * the thread count); the others {@link #parallelGroup()}.
      */
-    static void inGroups(float[] x, ConvGeometry g, ImageGroup work) {
+    static void inGroups(float[] x, ConvGeometry g, int group, ImageGroup work) {
         float[][] xps = new float[g.n()][];
-        int group = GROUP;
         for (int lo = 0; lo < g.n(); lo += group) {
             int l0 = lo;
             int hi = Math.min(g.n(), lo + group);

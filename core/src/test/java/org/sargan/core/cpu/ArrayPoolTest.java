@@ -134,8 +134,8 @@ class ArrayPoolTest {
     @Test
     void aFullHeapDropsThePoolInsteadOfFailing() throws Exception {
         String jvm = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(jvm, "-Xmx128m", "-Xmn16m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                HeapFiller.class.getName()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(jvm, "-Xmx128m", "-Xmn16m", "-XX:+UseSerialGC", "-cp",
+                System.getProperty("java.class.path"), HeapFiller.class.getName()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertTrue(out.contains("held 60 MB, then allocated 70 MB, held 0 MB"), out);
