@@ -2,6 +2,8 @@ package org.sargan.core.cpu;
 
 /** The fused Adam step (the CPU twin of optimiser.cu). */
 final class CpuOptimiser {
+    private static final boolean SIMD = SimdSupport.enabled();
+
     private CpuOptimiser() {
     }
 
@@ -17,6 +19,10 @@ final class CpuOptimiser {
         float[] mo = m == null ? ArrayPool.dirty(n) : m;
         float[] vo = v == null ? ArrayPool.dirty(n) : v;
         Parallel.forRange(n, 1 << 15, (lo, hi) -> {
+            if (SIMD && m != null) {
+                VectorLoops.adam(p, g, m, v, lrOverC1, invC2, b1, b2, eps, lo, hi);
+                return;
+            }
             for (int i = lo; i < hi; i++) {
                 float gi = g[i];
                 float mi = m == null ? gi * (1 - b1) : m[i] * b1 + gi * (1 - b1);

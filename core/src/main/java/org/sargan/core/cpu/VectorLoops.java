@@ -186,6 +186,37 @@ final class VectorLoops {
         out[o2 + 6] += a26.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * Adam on elements [lo, hi) in place, m and v given: the float operations of {@code CpuOptimiser.adam} in the
+     * same order (products and sums apart, no fused multiply-add; sqrt correctly rounded in float as the scalar
+     * (float) Math.sqrt of a float is), so the same floats, a vector at a time.
+     */
+    static void adam(float[] p, float[] g, float[] m, float[] v, float lrOverC1, float invC2, float b1, float b2,
+            float eps, int lo, int hi) {
+        int l = S.length();
+        float c1 = 1 - b1;
+        float c2 = 1 - b2;
+        int i = lo;
+        for (; i <= hi - l; i += l) {
+            FloatVector gv = FloatVector.fromArray(S, g, i);
+            FloatVector mv = FloatVector.fromArray(S, m, i).mul(b1).add(gv.mul(c1));
+            FloatVector vv = FloatVector.fromArray(S, v, i).mul(b2).add(gv.mul(gv).mul(c2));
+            FloatVector denom = vv.sqrt().mul(invC2).add(eps);
+            FloatVector.fromArray(S, p, i).sub(mv.div(denom).mul(lrOverC1)).intoArray(p, i);
+            mv.intoArray(m, i);
+            vv.intoArray(v, i);
+        }
+        for (; i < hi; i++) {
+            float gi = g[i];
+            float mi = m[i] * b1 + gi * c1;
+            float vi = v[i] * b2 + gi * gi * c2;
+            float denom = (float) Math.sqrt(vi) * invC2 + eps;
+            p[i] = p[i] - mi / denom * lrOverC1;
+            m[i] = mi;
+            v[i] = vi;
+        }
+    }
+
     /** One tap of {@link #weightGradTaps4}. */
     static void weightGradTap1(float[] gy, int g0, int gStride, float[] xp, int x0, int xStride, int rows, int wo,
             float[] out, int outOff) {
