@@ -45,7 +45,7 @@ public final class Autograd {
      */
     public static void backward(Tensor root, Tensor gradRoot, boolean retainGraph) {
         checkRoot("backward", root, gradRoot, 0);
-        run(new Tensor[] {root}, new Tensor[] {seed(root, gradRoot)}, null, false, retainGraph);
+        run(new Tensor[] {root}, new Tensor[] {seed(root, gradRoot)}, null, false, retainGraph, false);
     }
 
     /**
@@ -57,13 +57,7 @@ public final class Autograd {
      */
     public static void backwardFreeing(Tensor root) {
         checkRoot("backward", root, null, 0);
-        try (MemoryScope scope = MemoryScope.open()) {
-            Pass pass = new Pass(scope);
-            pass.freeOutputs = true;
-            pass.root = root.storage();
-            run(new Tensor[] {root}, new Tensor[] {seed(root, null)}, null, false, false, pass);
-            pass.leafGrads.forEach(scope::keep);
-        }
+        run(new Tensor[] {root}, new Tensor[] {seed(root, null)}, null, false, false, true);
     }
 
     /**
@@ -90,7 +84,7 @@ public final class Autograd {
                         + " does not require grad");
             }
         }
-        Map<Object, Tensor> found = run(outputs, seeds, inputs, createGraph, createGraph);
+        Map<Object, Tensor> found = run(outputs, seeds, inputs, createGraph, createGraph, false);
         Tensor[] result = new Tensor[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             result[i] = found.get(key(inputs[i]));
@@ -133,16 +127,17 @@ public final class Autograd {
 
     /**
      * The engine. With {@code targets == null} it accumulates into the leaves' {@code .grad}; otherwise it
-     * computes only what the targets need and returns their gradients keyed by {@link #key}.
+     * computes only what the targets need and returns their gradients keyed by {@link #key}. With
+     * {@code freeOutputs}, each op's output is freed once backward is past it ({@link #backwardFreeing}).
      */
     private static Map<Object, Tensor> run(Tensor[] roots, Tensor[] seeds, Tensor[] targets, boolean createGraph,
-            boolean retainGraph) {
+            boolean retainGraph, boolean freeOutputs) {
         if (createGraph) {
             // the gradients are part of a graph that lives on: nothing made here may be freed early
             return run(roots, seeds, targets, true, retainGraph, null);
         }
         try (MemoryScope scope = MemoryScope.open()) {
-            Pass pass = new Pass(scope);
+            Pass pass = new Pass(scope, freeOutputs ? roots : null);
             Map<Object, Tensor> grads = run(roots, seeds, targets, false, retainGraph, pass);
             // what the caller gets: the leaves' gradients and the targets'; everything else made here is dead
             pass.leafGrads.forEach(scope::keep);
@@ -161,9 +156,12 @@ public final class Autograd {
         final MemoryScope scope;
         final Map<Storage, Integer> refs = new IdentityHashMap<>();
         final List<Tensor> leafGrads = new ArrayList<>();
+        /** For backwardFreeing, the roots (whose outputs are never freed); null for a plain backward. */
+        final Tensor[] roots;
 
-        Pass(MemoryScope scope) {
+        Pass(MemoryScope scope, Tensor[] roots) {
             this.scope = scope;
+            this.roots = roots;
         }
 
         void hold(Tensor t) {
@@ -182,14 +180,16 @@ public final class Autograd {
             scope.releaseIfMade(s);
         }
 
-        boolean freeOutputs;
-        Storage root;
-
         /** For backwardFreeing: node has run, every user of its output ran before it; free the output if ours. */
         void freeOutput(Node node, Tensor[] gin) {
             Storage s = node.output;
-            if (s == null || s == root || refs.containsKey(s)) {
+            if (s == null || refs.containsKey(s)) {
                 return;
+            }
+            for (Tensor r : roots) {
+                if (r.storage() == s) {
+                    return;
+                }
             }
             for (Tensor in : node.inputs()) {
                 if (in != null && in.storage() == s) {
@@ -254,7 +254,7 @@ public final class Autograd {
                 Tensor[] gin = node.apply(gy, needs);
                 if (!retainGraph) {
                     node.release();
-                    if (pass != null && pass.freeOutputs) {
+                    if (pass != null && pass.roots != null) {
                         pass.freeOutput(node, gin);
                     }
                 }

@@ -52,17 +52,6 @@ public final class MemoryScope implements AutoCloseable {
     }
 
     /**
-     * Hands t's memory to the innermost open scope of the calling thread, if any, to be freed when it closes (unless
-     * kept): for a tensor made before the scope that the scope makes obsolete, such as an optimiser's old weights
-     * and moments once it has written new ones. Nothing may read t after that scope closes.
-     */
-    public static void retire(Tensor t) {
-        if (t != null) {
-            track(t.storage());
-        }
-    }
-
-    /**
      * Frees t's memory now, if a scope is open on the calling thread (outside any scope it does nothing, as for
      * everything else): for an owner that replaces t and knows that nothing reads it again, such as an optimiser with
      * the old weights and moments once it has written new ones. Waiting for the scope to close instead would hold

@@ -17,7 +17,7 @@ import java.util.Map;
  * be given back only when nothing reads it again; {@link CpuStorage#release} makes sure of that for tensors.
  *
  * <p>The pool holds at most half the maximum heap; beyond that, given arrays are left to the collector. It must hold
- * every array a step uses: a 128 px D+G step makes 2.5 GB of them (peak 1.7 GB in use at once, the rest are sizes
+ * every array a step uses: a 128 px D+G step made 2.5 GB of them (peak 1.7 GB in use at once, the rest are sizes
  * used at other times), and with a quarter of -Xmx8g as the limit, 140-250 MB were dropped and made afresh every
  * step, each time copied out of the young generation by a 0.4-2.9 s collection. And should the heap still run out
  * while the pool holds arrays, {@link #allocate} drops them all and tries once more, so that the pool never turns a

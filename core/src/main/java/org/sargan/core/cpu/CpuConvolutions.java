@@ -29,11 +29,11 @@ final class CpuConvolutions {
         if (SmallImageConvolutions.applies(g)) {
             return SmallImageConvolutions.forward(x, wt, g);
         }
-        // 2-4 channels on wide rows: four-channel blocks, padded (reading each image vector once for all of them)
-        if (FewChannelConvolutions.applies(g) && !(g.cout() > 1 && DirectConvolutions.applies(g))) {
-            return FewChannelConvolutions.forward(x, wt, g);
+        // wide rows: four-channel direct blocks (2-4 channels padded to four, each image vector read once for all)
+        if (DirectConvolutions.applies(g) && g.cout() > 1) {
+            return DirectConvolutions.forward(x, wt, g);
         }
-        return DirectConvolutions.applies(g) ? DirectConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
+        return FewChannelConvolutions.applies(g) ? FewChannelConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
     }
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */

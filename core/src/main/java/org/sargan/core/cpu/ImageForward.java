@@ -40,23 +40,14 @@ final class ImageForward {
             int kx = t % g.kw();
             taps[t] = (kx % s) * phase + (ci * hp + ky) * wpd + kx / s;
         }
-        float[][] xds = new float[g.n()][];
         int pixels = g.outPixels();
         int outSize = g.cout() * pixels;
         int rowPitch = s * wpd;
         // a group of images at a time: their phased copies exist only while their products run
-        int group = PaddedImages.parallelGroup();
-        for (int lo = 0; lo < g.n(); lo += group) {
-            int l0 = lo;
-            int hi = Math.min(g.n(), lo + group);
-            Parallel.forEach(hi - lo, i -> xds[l0 + i] = phased(x, l0 + i, g, hp, wpd, phase));
-            CpuConvolutions.forEachColumnRange(hi - lo, pixels, (i, j0, j1) -> Gemm.multiplyImage(w, xds[l0 + i], taps,
-                    g.wo(), rowPitch, y, (l0 + i) * outSize, pixels, j0, j1));
-            for (int img = lo; img < hi; img++) {
-                ArrayPool.give(xds[img]);
-                xds[img] = null;
-            }
-        }
+        PaddedImages.inGroups(g.n(), PaddedImages.parallelGroup(), img -> phased(x, img, g, hp, wpd, phase),
+                (xds, lo, hi) -> CpuConvolutions.forEachColumnRange(hi - lo, pixels, (i, j0, j1) ->
+                        Gemm.multiplyImage(w, xds[lo + i], taps, g.wo(), rowPitch, y, (lo + i) * outSize, pixels, j0,
+                                j1)));
     }
 
     /** Extra work {@link #forwardPitched} may do, as a share of the convolution's own (its rows' padding columns). */

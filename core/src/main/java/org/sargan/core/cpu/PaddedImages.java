@@ -64,11 +64,16 @@ final class PaddedImages {
      * the thread count); the others {@link #parallelGroup()}.
      */
     static void inGroups(float[] x, ConvGeometry g, int group, ImageGroup work) {
-        float[][] xps = new float[g.n()][];
-        for (int lo = 0; lo < g.n(); lo += group) {
+        inGroups(g.n(), group, img -> padded(x, img, g), work);
+    }
+
+    /** {@link #inGroups(float[], ConvGeometry, int, ImageGroup)} with another per-image copy (a phase-split one). */
+    static void inGroups(int n, int group, java.util.function.IntFunction<float[]> copy, ImageGroup work) {
+        float[][] xps = new float[n][];
+        for (int lo = 0; lo < n; lo += group) {
             int l0 = lo;
-            int hi = Math.min(g.n(), lo + group);
-            Parallel.forEach(hi - lo, i -> xps[l0 + i] = padded(x, l0 + i, g));
+            int hi = Math.min(n, lo + group);
+            Parallel.forEach(hi - lo, i -> xps[l0 + i] = copy.apply(l0 + i));
             work.run(xps, lo, hi);
             for (int img = lo; img < hi; img++) {
                 ArrayPool.give(xps[img]);
