@@ -20,7 +20,7 @@ import java.util.Arrays;
 public final class Gemm {
     /** Depth of one packed block: the number of fused multiply-adds chained per C element before storing. */
     static final int KC = 256;
-    /** Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2). */
+    /** Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2), rounded down to whole panels. */
     static final int MC = 128;
     /** Columns of B packed at once (KC x NC floats = 4 MiB). */
     static final int NC = 4096;
@@ -241,8 +241,8 @@ public final class Gemm {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean overwrite = pc == 0;
-            for (int ic = 0; ic < m; ic += MC) {
-                int mc = Math.min(MC, m - ic);
+            for (int ic = 0; ic < m; ic += mcMax(mr)) {
+                int mc = Math.min(mcMax(mr), m - ic);
                 for (int jr = j0; jr < j1; jr += nr) {
                     int b0 = (jr / wo) * rowPitch + jr % wo;
                     int b1 = ((jr + l) / wo) * rowPitch + (jr + l) % wo;
@@ -301,6 +301,11 @@ public final class Gemm {
         return micro(DEFAULT_KERNEL).nr();
     }
 
+    /** MC rounded down to whole panels of mr rows: row blocks must start on a panel of the packed A. */
+    private static int mcMax(int mr) {
+        return MC / mr * mr;
+    }
+
     private static int roundUp(int x, int m) {
         return (x + m - 1) / m * m;
     }
@@ -322,8 +327,8 @@ public final class Gemm {
                     int kc = Math.min(KC, k - pc);
                     boolean overwrite = pc == 0 && !accumulate;
                     b.pack(bp, pc, kc, jc, nc, nr);
-                    for (int ic = i0; ic < i1; ic += MC) {
-                        int mc = Math.min(MC, i1 - ic);
+                    for (int ic = i0; ic < i1; ic += mcMax(mr)) {
+                        int mc = Math.min(mcMax(mr), i1 - ic);
                         for (int jr = 0; jr < nc; jr += nr) {
                             int nn = Math.min(nr, nc - jr);
                             for (int ir = 0; ir < mc; ir += mr) {
