@@ -20,7 +20,10 @@ import java.util.Arrays;
 public final class Gemm {
     /** Depth of one packed block: the number of fused multiply-adds chained per C element before storing. */
     static final int KC = 256;
-    /** Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2), rounded down to whole panels. */
+    /**
+     * Rows of packed A walked per B panel (MC x KC floats = 128 KiB: stays in L2); {@link #mcMax} rounds it down to
+     * whole panels of the kernel's rows.
+     */
     static final int MC = 128;
     /** Columns of B packed at once (KC x NC floats = 4 MiB). */
     static final int NC = 4096;

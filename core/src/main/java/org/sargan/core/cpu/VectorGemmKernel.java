@@ -4,10 +4,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SIMD GEMM micro-kernel: an 8 x (2 vectors) block of C kept in 16 vector registers while k runs. Each step
- * loads two vectors of the packed B panel, broadcasts 8 values of the packed A panel and issues 16 fused
- * multiply-adds: with 512-bit vectors that is 8 x 32 floats, 512 FLOP per 10 loads. The accumulators are named
- * locals, not an array, so that the JIT keeps them in registers.
+ * The SIMD GEMM micro-kernel: an MR x (2 vectors) block of C kept in vector registers while k runs. Each step
+ * loads two vectors of the packed B panel, broadcasts MR values of the packed A panel and issues 2 x MR fused
+ * multiply-adds: with 512-bit vectors and MR = 8 that is 8 x 32 floats, 512 FLOP per 10 loads. The accumulators
+ * are named locals, not an array, so that the JIT keeps them in registers; the 6-row bodies repeat the 8-row ones
+ * for that reason (a helper taking vectors would box them).
  *
  * <p>This class and {@link VectorLoops} are the only ones that touch jdk.incubator.vector; {@link SimdSupport} checks the module is present
  * before it is loaded.
@@ -19,7 +20,8 @@ final class VectorGemmKernel implements MicroKernel {
      * Rows of the tile. With 512-bit vectors the ISA (AVX-512) has 32 vector registers: 8 x 2 accumulators, two B
      * vectors and a broadcast fit. With narrower vectors (AVX2, 16 registers) the 8-row tile would spill
      * accumulators to the stack on every step, so the tile is 6 rows (12 accumulators + 3), as in BLIS's Haswell
-     * kernel: on an AMD Zen 3 (AVX2) SGEMM 1024^3 went from 44-70 to 57-77 GFLOP/s on 2 cores in paired runs (OpenBLAS: 132; still far).
+     * kernel. On an AMD Zen 3 (AVX2), SGEMM 1024^3 on 2 cores went from 44-70 to 57-77 GFLOP/s in paired runs
+     * (OpenBLAS there: 132).
      */
     static final int MR = LANES >= 16 ? 8 : 6;
     static final int NR = 2 * LANES;
