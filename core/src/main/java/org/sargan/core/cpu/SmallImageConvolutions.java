@@ -20,6 +20,13 @@ import org.sargan.core.ConvGeometry;
 final class SmallImageConvolutions {
     /** Output pixels per image below which the batched products win (measured: 4x4 and 2x2 outputs, 2-10x). */
     static final int MAX_OUT_PIXELS = 64;
+    /**
+     * Rows of C from which the gradients' products go through the packed {@link Gemm} instead of
+     * {@link InPlaceProducts#rows}: packing B pays off once every packed float serves enough rows. Measured on an
+     * AMD Zen 5, 2 threads (GFLOP/s, rows against GEMM): 32 x 8192 x 1024 191 / 154 and 64 x 4096 x 512 236 / 138,
+     * but 128 x 4096 x 512 235 / 340, 256 x 4096 x 512 243 / 334 and 512 x 4096 x 256 249 / 408.
+     */
+    static final int GEMM_MIN_ROWS = 128;
 
     private SmallImageConvolutions() {
     }
@@ -56,7 +63,7 @@ final class SmallImageConvolutions {
         int patch = g.patch();
         float[] dyT = transposedGradient(gy, g);
         float[] dcolsT = ArrayPool.dirty(rows * patch);
-        InPlaceProducts.rows(rows, patch, g.cout(), dyT, g.cout(), wt, patch, dcolsT, patch);
+        product(rows, patch, g.cout(), dyT, g.cout(), wt, patch, dcolsT, patch);
         ArrayPool.give(dyT);
         float[] dx = col2imTransposed(dcolsT, g);
         ArrayPool.give(dcolsT);
@@ -80,10 +87,19 @@ final class SmallImageConvolutions {
             }
         }
         float[] dw = ArrayPool.dirty(cout * patch);
-        InPlaceProducts.rows(cout, patch, rows, dy, rows, colsT, patch, dw, patch);
+        product(cout, patch, rows, dy, rows, colsT, patch, dw, patch);
         ArrayPool.give(colsT);
         ArrayPool.give(dy);
         return dw;
+    }
+
+    /** Row-major C (m x n) = A (m x k) * B (k x n), by whichever route is faster for m rows ({@link #GEMM_MIN_ROWS}). */
+    private static void product(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
+        if (m >= GEMM_MIN_ROWS) {
+            Gemm.sgemm(m, n, k, a, 0, lda, 1, b, 0, ldb, 1, c, 0, ldc, false);
+        } else {
+            InPlaceProducts.rows(m, n, k, a, lda, b, ldb, c, ldc);
+        }
     }
 
     /** Row (image, oy, ox) holds that output pixel's receptive field, tap (ci, ky, kx) at column ci*kh*kw+ky*kw+kx. */

@@ -123,7 +123,10 @@ class ConvReferenceTest {
         // 2, 3 and 6 channels on rows of 64: four-channel direct blocks, padded with zero weights; with 7x7
         // kernels the weight gradient in three-channel blocks (64 and 5 channels leave one and two over)
         "2, 5, 4, 64, 3, 7, 1, 3", "1, 3, 2, 64, 2, 5, 1, 2", "1, 6, 3, 64, 6, 3, 1, 1", "1, 10, 5, 64, 64, 7, 1, 3",
-        "2, 4, 40, 32, 5, 7, 1, 3"})
+        "2, 4, 40, 32, 5, 7, 1, 3",
+        // a narrow weight gradient (patch 48, as the discriminator's first layer) over an odd number of images:
+        // image groups in parallel, partial sums added in group order
+        "5, 3, 16, 16, 64, 4, 2, 1"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);
@@ -147,7 +150,9 @@ class ConvReferenceTest {
      */
     @ParameterizedTest(name = "both routes n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
     @CsvSource({"3, 5, 4, 4, 7, 4, 2, 1", "2, 17, 2, 2, 9, 3, 1, 1", "5, 3, 3, 5, 2, 2, 1, 0", "2, 33, 8, 8, 40, 4, 2, 1",
-        "4, 6, 2, 2, 3, 2, 1, 0", "3, 2, 9, 7, 5, 3, 3, 1", "3, 20, 2, 2, 10, 4, 2, 1", "2, 64, 4, 4, 68, 4, 2, 1"})
+        "4, 6, 2, 2, 3, 2, 1, 0", "3, 2, 9, 7, 5, 3, 3, 1", "3, 20, 2, 2, 10, 4, 2, 1", "2, 64, 4, 4, 68, 4, 2, 1",
+        // 144 rows and 130 output channels: both gradients' products through the packed GEMM
+        "9, 6, 8, 8, 130, 4, 2, 1"})
     void batchedAndPerImageRoutesAgree(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(n * 7919L + ci * 31 + h);
         ConvSpec spec = new ConvSpec(s, p);
