@@ -33,8 +33,14 @@ final class CpuConvolutions {
         if (DirectConvolutions.applies(g) && g.cout() > 1) {
             return DirectConvolutions.forward(x, wt, g);
         }
+        if (WINOGRAD && WinogradConvolutions.applies(g)) {
+            return WinogradConvolutions.forward(x, wt, g);
+        }
         return FewChannelConvolutions.applies(g) ? FewChannelConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
     }
+
+    /** Whether wide stride-1 3x3 layers use {@link WinogradConvolutions} ({@code -Dsargan.winograd=false}: GEMMs). */
+    static final boolean WINOGRAD = !"false".equals(System.getProperty("sargan.winograd"));
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
     static float[] forwardPerImage(float[] x, float[] wt, ConvGeometry g) {
@@ -220,6 +226,7 @@ final class CpuConvolutions {
         ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(),
                 g.w());
         float[] dx = DirectConvolutions.applies(t) ? DirectConvolutions.forward(gy, flipped, t)
+                : WINOGRAD && WinogradConvolutions.applies(t) ? WinogradConvolutions.forward(gy, flipped, t)
                 : forwardPerImage(gy, flipped, t);
         ArrayPool.give(flipped);
         return dx;

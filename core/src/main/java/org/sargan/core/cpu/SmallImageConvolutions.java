@@ -93,7 +93,7 @@ final class SmallImageConvolutions {
         return dw;
     }
 
-    /** Row-major C (m x n) = A (m x k) * B (k x n), by whichever route is faster for m rows ({@link #GEMM_MIN_ROWS}). */
+    /** Row-major C (m x n) = A (m x k) * B (k x n), by the faster route for m rows ({@link #GEMM_MIN_ROWS}). */
     private static void product(int m, int n, int k, float[] a, int lda, float[] b, int ldb, float[] c, int ldc) {
         if (m >= GEMM_MIN_ROWS) {
             Gemm.sgemm(m, n, k, a, 0, lda, 1, b, 0, ldb, 1, c, 0, ldc, false);

@@ -1,0 +1,122 @@
+package org.sargan.core.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sargan.core.ConvGeometry;
+import org.sargan.core.Tolerances;
+
+/**
+ * Winograd F(2x2, 3x3) against convolution by definition, in double: odd output sizes (a cut last tile row and
+ * column), every padding it takes, tile counts that are and are not whole GEMM panels (the in-place and the packed
+ * products), and batches split into groups of images.
+ */
+class WinogradTest {
+    private static float[] random(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    /** y[b][o][oy][ox] = sum over c, ky, kx of x[b][c][oy - p + ky][ox - p + kx] * w[o][c][ky][kx], zero outside. */
+    private static double[] direct(float[] x, float[] w, ConvGeometry g) {
+        double[] y = new double[g.n() * g.cout() * g.outPixels()];
+        for (int b = 0; b < g.n(); b++) {
+            for (int o = 0; o < g.cout(); o++) {
+                for (int oy = 0; oy < g.ho(); oy++) {
+                    for (int ox = 0; ox < g.wo(); ox++) {
+                        double acc = 0;
+                        for (int c = 0; c < g.cin(); c++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                int iy = oy - g.pad() + ky;
+                                for (int kx = 0; kx < 3; kx++) {
+                                    int ix = ox - g.pad() + kx;
+                                    if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
+                                        acc += (double) x[((b * g.cin() + c) * g.h() + iy) * g.w() + ix]
+                                                * w[((o * g.cin() + c) * 3 + ky) * 3 + kx];
+                                    }
+                                }
+                            }
+                        }
+                        y[((b * g.cout() + o) * g.ho() + oy) * g.wo() + ox] = acc;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static void assertClose(double[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double err = Math.abs(expected[i] - actual[i]);
+            assertTrue(err <= Tolerances.FP32_SUM_REL * (1 + Math.abs(expected[i])),
+                    what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
+        }
+    }
+
+    private static ConvGeometry geometry(int n, int cin, int h, int w, int cout, int pad) {
+        return new ConvGeometry(n, cin, h, w, cout, 3, 3, 1, pad, h + 2 * pad - 2, w + 2 * pad - 2);
+    }
+
+    @ParameterizedTest(name = "n={0} cin={1} {2}x{3} cout={4} pad={5}")
+    @CsvSource({"2, 5, 9, 11, 3, 0", "1, 3, 7, 6, 4, 1", "3, 4, 5, 8, 6, 2", "1, 1, 3, 3, 1, 0",
+        // 4 images of 8x8 outputs: 64 tiles, whole panels, so the products read V in place
+        "4, 6, 8, 8, 5, 1",
+        // 576 tiles an image: one image per group
+        "3, 2, 48, 48, 3, 1"})
+    void matchesConvolutionByDefinition(int n, int cin, int h, int w, int cout, int pad) {
+        Random r = new Random(n * 1000L + cin * 100 + h * 10 + pad);
+        ConvGeometry g = geometry(n, cin, h, w, cout, pad);
+        float[] x = random(r, n * cin * h * w);
+        float[] wt = random(r, cout * cin * 9);
+        assertClose(direct(x, wt, g), WinogradConvolutions.forward(x, wt, g), "winograd forward");
+    }
+
+    /** The SARB's layers take this route, forward and (as a convolution padded by 2) input gradient; others do not. */
+    @Test
+    void appliesToWideThreeByThreeLayersOnly() {
+        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
+        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 16, 16, 256, 2)));
+        assertFalse(WinogradConvolutions.applies(geometry(8, 64, 18, 18, 64, 0)));
+        assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 3, 3, 2, 0, 8, 8)));
+        assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 4, 4, 1, 0, 15, 15)));
+    }
+
+    /** Through the backend's routing: the forward and the input gradient of a 128-channel layer, by definition. */
+    @Test
+    void routedForwardAndInputGradientMatchDefinition() {
+        Random r = new Random(7);
+        ConvGeometry g = geometry(2, 128, 7, 6, 128, 0);
+        assertTrue(WinogradConvolutions.applies(g));
+        float[] x = random(r, 2 * 128 * 7 * 6);
+        float[] wt = random(r, 128 * 128 * 9);
+        assertClose(direct(x, wt, g), CpuConvolutions.forward(x, wt, g), "routed forward");
+        float[] gy = random(r, 2 * 128 * g.outPixels());
+        // dx[b][c][iy][ix] = sum over o, ky, kx of gy[b][o][iy - ky][ix - kx] * w[o][c][ky][kx] (pad 0)
+        double[] dx = new double[x.length];
+        for (int b = 0; b < 2; b++) {
+            for (int o = 0; o < 128; o++) {
+                for (int oy = 0; oy < g.ho(); oy++) {
+                    for (int ox = 0; ox < g.wo(); ox++) {
+                        double d = gy[((b * 128 + o) * g.ho() + oy) * g.wo() + ox];
+                        for (int c = 0; c < 128; c++) {
+                            for (int ky = 0; ky < 3; ky++) {
+                                for (int kx = 0; kx < 3; kx++) {
+                                    dx[((b * 128 + c) * 7 + oy + ky) * 6 + ox + kx] +=
+                                            d * wt[((o * 128 + c) * 3 + ky) * 3 + kx];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertClose(dx, CpuConvolutions.inputGrad(gy, wt, g), "routed input gradient");
+    }
+}
