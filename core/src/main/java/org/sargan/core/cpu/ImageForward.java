@@ -116,9 +116,15 @@ final class ImageForward {
             for (int iy = 0; iy < g.h(); iy++) {
                 int src = ((img * g.cin() + ci) * g.h() + iy) * g.w();
                 int row = (ci * hp + iy + p) * wpd;
-                for (int ix = 0; ix < g.w(); ix++) {
-                    int px = ix + p;
-                    xd[(px % s) * phase + row + px / s] = x[src + ix];
+                // phase ph holds padded columns px = ph + s q, i.e. image columns ix = ph - p + s q: one strided
+                // run per phase, without a division per element
+                for (int ph = 0; ph < s; ph++) {
+                    int first = ph - p;
+                    int q = first >= 0 ? 0 : (-first + s - 1) / s;
+                    int dst = ph * phase + row;
+                    for (int ix = first + s * q; ix < g.w(); ix += s, q++) {
+                        xd[dst + q] = x[src + ix];
+                    }
                 }
             }
         }
