@@ -14,6 +14,7 @@ final class PaddedImages {
 
     /** Stride-1 output rows at most this wide are packed by {@link #gatherPanels}: im2col's runs are too short. */
     static final int GATHER_MAX_WIDTH = 16;
+    private static final boolean SIMD = SimdSupport.enabled();
 
     /**
      * Whether the forward packs its im2col panels by gathering from a padded image: for strided layers (their runs
@@ -161,6 +162,12 @@ final class PaddedImages {
                 int nn = Math.min(nr, nc - jr);
                 int t0 = jc + jr;
                 int dst = jr * kc;
+                if (SIMD && nn == nr && nr % VectorLoops.lanes() == 0) {
+                    for (int p = 0; p < kc; p++, dst += nr) {
+                        VectorLoops.gather(xps[rowImg[p]], rowCorner[p], tapOffsets, t0, bp, dst, nr);
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, dst += nr) {
                     float[] xp = xps[rowImg[p]];
                     int corner = rowCorner[p];

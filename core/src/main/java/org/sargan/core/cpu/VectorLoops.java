@@ -441,6 +441,16 @@ final class VectorLoops {
         }
     }
 
+    /**
+     * dst[d0 + j] = src[base + offsets[o0 + j]] for j below count (a multiple of {@link #lanes()}): a vector gather
+     * per lane group (the weight gradient's transposed im2col panels, one pixel's taps side by side).
+     */
+    static void gather(float[] src, int base, int[] offsets, int o0, float[] dst, int d0, int count) {
+        for (int j = 0; j < count; j += S.length()) {
+            FloatVector.fromArray(S, src, base, offsets, o0 + j).intoArray(dst, d0 + j);
+        }
+    }
+
     static int lanes() {
         return S.length();
     }
