@@ -68,8 +68,8 @@ class WinogradTest {
     @CsvSource({"2, 5, 9, 11, 3, 0", "1, 3, 7, 6, 4, 1", "3, 4, 5, 8, 6, 2", "1, 1, 3, 3, 1, 0",
         // 4 images of 8x8 outputs: 64 tiles, whole panels, so the products read V in place
         "4, 6, 8, 8, 5, 1",
-        // 576 tiles an image: one image per group
-        "3, 2, 48, 48, 3, 1"})
+        // 576 tiles an image: one image per group; 64 tiles an image: groups of 4 images and 1
+        "3, 2, 48, 48, 3, 1", "5, 3, 16, 16, 4, 1"})
     void matchesConvolutionByDefinition(int n, int cin, int h, int w, int cout, int pad) {
         Random r = new Random(n * 1000L + cin * 100 + h * 10 + pad);
         ConvGeometry g = geometry(n, cin, h, w, cout, pad);
