@@ -20,18 +20,25 @@ import org.sargan.core.ConvGeometry;
  * </pre>
  * The transforms only add, subtract and halve, so the result differs from direct convolution by rounding alone (the
  * sums run in another order); {@code WinogradTest} bounds the difference against a double-precision reference.
- * Used for the SARB's 256-channel 3x3 layers (forward, and the input gradient, itself a stride-1 3x3 convolution),
- * where the direct GEMM route ran at 280-350 GFLOP/s. Work is split by tiles, channels and the 16 products, never
+ * Used for the SARB's 256-channel 3x3 layers at 128 px and up (forward, and the input gradient, itself a stride-1
+ * 3x3 convolution), where it is 1.35-1.45x faster than the GEMM route; at 64 px the two break even. Work is split by tiles, channels and the 16 products, never
  * along a sum, so results do not depend on the thread count. The naive route it replaces stays in
  * {@link CpuConvolutions#forwardPerImage}.
  */
 final class WinogradConvolutions {
     /**
-     * Input and output channels from which the transforms pay for themselves: on an AMD Zen 5 (2 threads) the
-     * 256-channel SARB layers took 5.5-6.6 ms against 6.4-8.2 by the GEMM route (16x16 output) and 7.3 against 9.2
-     * (18x18), while 64-channel layers broke even or lost (0.64 against 0.60 ms).
+     * Input and output channels from which the transforms pay for themselves (64-channel layers lost: 0.64
+     * against 0.60 ms on [8,64,18,18]).
      */
     static final int MIN_CHANNELS = 128;
+    /**
+     * Tiles (2x2 output blocks over the batch) from which the route pays: the 16 weight transforms and packs cost
+     * the same for any image size. Measured the same way (AMD Zen 5, 2 threads, each route's best of 9 in one JVM,
+     * three runs): at 128 px the SARB layer took 14.9-16.3 ms against 20.9-21.3 by the GEMM route (2,048 tiles) and
+     * its input gradient 18.3-19.3 against 27.0-27.4 (2,312 tiles); at 64 px 6.0-7.3 against 5.9-6.1 (512 tiles)
+     * and 8.3-8.7 against 8.1-8.7 (648 tiles).
+     */
+    static final int MIN_TILES = 1024;
     /**
      * Tiles per group of images: bounds the transformed input and the products (16 x channels x tiles floats each).
      * With 1024 a 128 px D+G step peaked 70 MiB higher than by the GEMM route (2,043 against 1,973 MiB: the pool
@@ -44,7 +51,7 @@ final class WinogradConvolutions {
 
     static boolean applies(ConvGeometry g) {
         return g.kh() == 3 && g.kw() == 3 && g.stride() == 1 && g.cin() >= MIN_CHANNELS && g.cout() >= MIN_CHANNELS
-                && g.ho() >= 4 && g.wo() >= 4;
+                && g.ho() >= 4 && g.wo() >= 4 && (long) g.n() * ((g.ho() + 1) / 2) * ((g.wo() + 1) / 2) >= MIN_TILES;
     }
 
     /** y (N, Cout, Ho, Wo) of a stride-1 3x3 convolution with any padding of at most 2. */

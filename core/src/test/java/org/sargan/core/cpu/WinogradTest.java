@@ -81,8 +81,10 @@ class WinogradTest {
     /** The SARB's layers take this route, forward and (as a convolution padded by 2) input gradient; others do not. */
     @Test
     void appliesToWideThreeByThreeLayersOnly() {
-        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
-        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 16, 16, 256, 2)));
+        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 34, 34, 256, 0)));
+        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 32, 32, 256, 2)));
+        // at 64 px the GEMM route is as fast: too few tiles
+        assertFalse(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
         assertFalse(WinogradConvolutions.applies(geometry(8, 64, 18, 18, 64, 0)));
         assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 3, 3, 2, 0, 8, 8)));
         assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 4, 4, 1, 0, 15, 15)));
@@ -92,15 +94,16 @@ class WinogradTest {
     @Test
     void routedForwardAndInputGradientMatchDefinition() {
         Random r = new Random(7);
-        ConvGeometry g = geometry(2, 128, 7, 6, 128, 0);
+        // one image of 66 x 66 (64 x 64 out, 1,024 tiles): the smallest square image that takes the route
+        ConvGeometry g = geometry(1, 128, 66, 66, 128, 0);
         assertTrue(WinogradConvolutions.applies(g));
-        float[] x = random(r, 2 * 128 * 7 * 6);
+        float[] x = random(r, 128 * 66 * 66);
         float[] wt = random(r, 128 * 128 * 9);
         assertClose(direct(x, wt, g), CpuConvolutions.forward(x, wt, g), "routed forward");
-        float[] gy = random(r, 2 * 128 * g.outPixels());
+        float[] gy = random(r, 128 * g.outPixels());
         // dx[b][c][iy][ix] = sum over o, ky, kx of gy[b][o][iy - ky][ix - kx] * w[o][c][ky][kx] (pad 0)
         double[] dx = new double[x.length];
-        for (int b = 0; b < 2; b++) {
+        for (int b = 0; b < 1; b++) {
             for (int o = 0; o < 128; o++) {
                 for (int oy = 0; oy < g.ho(); oy++) {
                     for (int ox = 0; ox < g.wo(); ox++) {
@@ -108,7 +111,7 @@ class WinogradTest {
                         for (int c = 0; c < 128; c++) {
                             for (int ky = 0; ky < 3; ky++) {
                                 for (int kx = 0; kx < 3; kx++) {
-                                    dx[((b * 128 + c) * 7 + oy + ky) * 6 + ox + kx] +=
+                                    dx[((b * 128 + c) * 66 + oy + ky) * 66 + ox + kx] +=
                                             d * wt[((o * 128 + c) * 3 + ky) * 3 + kx];
                                 }
                             }
