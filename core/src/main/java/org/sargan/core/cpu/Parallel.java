@@ -1,10 +1,7 @@
 package org.sargan.core.cpu;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
@@ -16,12 +13,86 @@ public final class Parallel {
     private static volatile int threads = Math.max(1, Integer.getInteger("sargan.threads",
             Runtime.getRuntime().availableProcessors()));
     private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> Boolean.FALSE);
-    /** Helper threads, made as needed and reused (a cached pool), so that the thread count can change. */
-    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "sargan-cpu");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * How long an idle helper keeps polling for the next job before it parks. A step is hundreds of parallel
+     * loops, many of them tens of microseconds long; waking a parked thread took 30-40 us on a 2-core virtual
+     * machine (a loop of four 5 us tasks: 38-48 us through an executor against 10 ideal), so helpers spin through
+     * the gaps between an op's loops and sleep only when the work stops.
+     */
+    private static final long SPIN_NANOS = 200_000;
+    /** With more threads than cores a polling helper would take a core from a working one: then helpers park at once. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    /** One parallel loop offered to the helpers: up to {@code slots} of them join it. */
+    private static final class Job {
+        final Runnable body;
+        final AtomicInteger slots;
+        /** Helpers between trying to join and leaving (whether they ran the body or not). */
+        final AtomicInteger inside = new AtomicInteger();
+        volatile Throwable failure;
+
+        Job(Runnable body, int helpers) {
+            this.body = body;
+            this.slots = new AtomicInteger(helpers);
+        }
+    }
+
+    private static volatile Job current;
+    private static final Object START = new Object();
+    private static final java.util.List<Helper> HELPERS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** A daemon thread that runs offered jobs; it polls, then parks when idle. */
+    private static final class Helper extends Thread {
+        volatile boolean parked;
+
+        Helper() {
+            super("sargan-cpu");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            Job seen = null;
+            long idleSince = System.nanoTime();
+            while (true) {
+                Job j = current;
+                if (j != null && j != seen) {
+                    seen = j;
+                    join(j);
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (threads <= CORES && System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                if (current == j) {
+                    LockSupport.park(this);
+                }
+                parked = false;
+                idleSince = System.nanoTime();
+            }
+        }
+
+        private static void join(Job j) {
+            j.inside.incrementAndGet();
+            try {
+                if (j.slots.getAndDecrement() > 0) {
+                    IN_TASK.set(Boolean.TRUE);
+                    try {
+                        j.body.run();
+                    } catch (Throwable e) {
+                        j.failure = e;
+                    } finally {
+                        IN_TASK.set(Boolean.FALSE);
+                    }
+                }
+            } finally {
+                j.inside.decrementAndGet();
+            }
+        }
+    }
 
     private Parallel() {
     }
@@ -63,37 +134,35 @@ public final class Parallel {
         }
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
-            boolean outer = IN_TASK.get();
-            IN_TASK.set(Boolean.TRUE);
-            try {
-                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-                    body.accept(i);
-                }
-            } finally {
-                IN_TASK.set(outer);
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                body.accept(i);
             }
         };
         int helpers = Math.min(t, n) - 1;
-        Future<?>[] futures = new Future<?>[helpers];
-        for (int h = 0; h < helpers; h++) {
-            futures[h] = POOL.submit(worker);
-        }
+        Job job = offer(worker, helpers);
         Throwable failure = null;
+        IN_TASK.set(Boolean.TRUE);
         try {
             worker.run();
         } catch (RuntimeException | Error e) {
             failure = e;
+            next.set(n); // the helpers stop taking indices
+        } finally {
+            IN_TASK.set(Boolean.FALSE);
         }
-        for (Future<?> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
+        // no helper may join from now on; wait for those that did
+        job.slots.set(Integer.MIN_VALUE / 2);
+        for (int spins = 0; job.inside.get() > 0; spins++) {
+            if (spins < 1 << 16) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
+        if (current == job) {
+            current = null;
+        }
+        failure = failure == null ? job.failure : failure;
         if (failure instanceof RuntimeException re) {
             throw re;
         }
@@ -103,6 +172,27 @@ public final class Parallel {
         if (failure != null) {
             throw new IllegalStateException("parallel task failed", failure);
         }
+    }
+
+    /** Publishes a job for up to {@code helpers} helper threads, starting helpers as needed and waking parked ones. */
+    private static Job offer(Runnable body, int helpers) {
+        if (HELPERS.size() < helpers) {
+            synchronized (START) {
+                while (HELPERS.size() < helpers) {
+                    Helper h = new Helper();
+                    HELPERS.add(h);
+                    h.start();
+                }
+            }
+        }
+        Job job = new Job(body, helpers);
+        current = job;
+        for (Helper h : HELPERS) {
+            if (h.parked) {
+                LockSupport.unpark(h);
+            }
+        }
+        return job;
     }
 
     /** Splits [0, n) into chunks of {@code grain} elements (the last one shorter) and runs them in parallel. */
