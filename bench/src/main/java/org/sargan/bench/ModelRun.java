@@ -36,7 +36,7 @@ import org.sargan.train.Trainer;
  * <p>Set up as ModelBenchmark (batch 8, conv_dim 64, seed 1): {@code generatorForward} is the generator's forward
  * pass without gradients, {@code dStep} a trainer with nCritic = Integer.MAX_VALUE (discriminator steps only),
  * {@code dAndGStep} one with nCritic = 1 (a D step and a G step). Only what the case needs is built. Two warm-up
- * calls, then {@code --reps} timed calls; prints one JSON line: the minimum in ms, the peak RSS (VmHWM from
+ * calls (and more until {@code --warmup-s} seconds have passed), then {@code --reps} timed calls; prints one JSON line: the minimum in ms, the peak RSS (VmHWM from
  * /proc/self/status) in MiB, the maximum heap, and the GC's total count and time over the whole run (so a heap
  * too small for the case shows as GC time).
  */
@@ -51,6 +51,7 @@ public final class ModelRun {
         int size = 128;
         int reps = 3;
         int profile = 0;
+        double warmupS = 0;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -58,19 +59,24 @@ public final class ModelRun {
                 case "--size" -> size = Integer.parseInt(v);
                 case "--reps" -> reps = Integer.parseInt(v);
                 case "--profile" -> profile = Integer.parseInt(v);
+                case "--warmup-s" -> warmupS = Double.parseDouble(v);
                 default -> throw new IllegalArgumentException("ModelRun: unknown argument '" + args[i]
-                        + "'; expected --case C --size N --reps N [--profile N]");
+                        + "'; expected --case C --size N --reps N [--warmup-s S] [--profile N]");
             }
             i++;
         }
-        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1 || profile < 0) {
+        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1 || profile < 0 || warmupS < 0) {
             throw new IllegalArgumentException("ModelRun: --case " + kase + " --size " + size + " --reps " + reps
-                    + " --profile " + profile + "; expected a case of " + String.join(", ", CASES)
-                    + ", a size >= 16, reps >= 1 and profile >= 0");
+                    + " --warmup-s " + warmupS + " --profile " + profile + "; expected a case of "
+                    + String.join(", ", CASES) + ", a size >= 16, reps >= 1, warmup-s >= 0 and profile >= 0");
         }
         Runnable call = setup(kase, size);
-        call.run(); // two warm-up calls: the JIT compiles the vector kernels during the first
-        call.run();
+        // warm-up: two calls (the JIT compiles the vector kernels during the first), and more until --warmup-s
+        // seconds have passed (its compiler threads share the cores with the work while they finish)
+        long warmStart = System.nanoTime();
+        for (int w = 0; w < 2 || (System.nanoTime() - warmStart) / 1e9 < warmupS; w++) {
+            call.run();
+        }
         double best = Double.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
             long t = System.nanoTime();
