@@ -212,22 +212,17 @@ final class CpuConvolutions {
      */
     private static float[] inputGradAsConv(float[] gy, float[] wt, ConvGeometry g) {
         int k = g.kh();
-        int kk = k * k;
         float[] flipped = ArrayPool.dirty(wt.length);
-        // written in the new layout's order, each kernel read as one run of k*k floats (flipping both axes of a
-        // row-major k x k block reverses it); in the old layout's order every write went to another page, and the
-        // SARB's 256 x 256 x 3 x 3 flip took about 4 ms
-        Parallel.forRange(g.cin(), 16, (lo, hi) -> {
-            for (int ci = lo; ci < hi; ci++) {
-                for (int co = 0; co < g.cout(); co++) {
-                    int dst = (ci * g.cout() + co) * kk;
-                    int src = (co * g.cin() + ci) * kk + kk - 1;
-                    for (int t = 0; t < kk; t++) {
-                        flipped[dst + t] = wt[src - t];
+        for (int co = 0; co < g.cout(); co++) {
+            for (int ci = 0; ci < g.cin(); ci++) {
+                for (int ky = 0; ky < k; ky++) {
+                    for (int kx = 0; kx < k; kx++) {
+                        flipped[((ci * g.cout() + co) * k + ky) * k + kx] =
+                                wt[((co * g.cin() + ci) * k + (k - 1 - ky)) * k + (k - 1 - kx)];
                     }
                 }
             }
-        });
+        }
         ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(),
                 g.w());
         float[] dx = DirectConvolutions.applies(t) ? DirectConvolutions.forward(gy, flipped, t)
@@ -282,28 +277,35 @@ final class CpuConvolutions {
      * multiply-adds per group instead of per batch: at least two images of 64+ output pixels here).
      */
     private static float[] weightGradInGroups(float[] x, float[] gy, ConvGeometry g) {
+        float[] dw = ArrayPool.dirty(g.cout() * g.patch());
+        int[] tapOffsets = PaddedImages.tapOffsets(g);
+        PaddedImages.inGroups(x, g, PaddedImages.GROUP, (xps, lo, hi) ->
+                groupProduct(xps, gy, g, tapOffsets, lo, hi, dw, lo > 0));
+        return dw;
+    }
+
+    /**
+     * One image group's share of dW: dW (+)= dY of images lo..hi, as a (Cout x images*pixels) matrix with column
+     * (image, pixel), times their transposed im2col rows gathered from the padded copies xps[lo..hi).
+     */
+    private static void groupProduct(float[][] xps, float[] gy, ConvGeometry g, int[] tapOffsets, int lo, int hi,
+            float[] dw, boolean accumulate) {
         int pixels = g.outPixels();
         int cout = g.cout();
-        float[] dw = ArrayPool.dirty(cout * g.patch());
-        int[] tapOffsets = PaddedImages.tapOffsets(g);
-        PaddedImages.inGroups(x, g, PaddedImages.GROUP, (xps, lo, hi) -> {
-            int depth = (hi - lo) * pixels;
-            // dY of the group as a (Cout x images*pixels) matrix: column (image, pixel)
-            float[] dy = ArrayPool.dirty(cout * depth);
-            Parallel.forEach(cout, co -> {
-                for (int img = lo; img < hi; img++) {
-                    System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + (img - lo) * pixels, pixels);
-                }
-            });
-            Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
-            Gemm.BPanels all = PaddedImages.gatherTransposedPanels(xps, g, tapOffsets);
-            int k0 = lo * pixels;
-            Gemm.multiply(a, g.patch(), (bp, pc, kc, jc, nc, nr) -> all.pack(bp, k0 + pc, kc, jc, nc, nr), dw, 0,
-                    g.patch(), lo > 0);
-            ArrayPool.give(dy);
-            a.free();
+        int depth = (hi - lo) * pixels;
+        float[] dy = ArrayPool.dirty(cout * depth);
+        Parallel.forEach(cout, co -> {
+            for (int img = lo; img < hi; img++) {
+                System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + (img - lo) * pixels, pixels);
+            }
         });
-        return dw;
+        Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
+        Gemm.BPanels all = PaddedImages.gatherTransposedPanels(xps, g, tapOffsets);
+        int k0 = lo * pixels;
+        Gemm.multiply(a, g.patch(), (bp, pc, kc, jc, nc, nr) -> all.pack(bp, k0 + pc, kc, jc, nc, nr), dw, 0,
+                g.patch(), accumulate);
+        ArrayPool.give(dy);
+        a.free();
     }
 
     /**
@@ -320,9 +322,6 @@ final class CpuConvolutions {
      * ({@link PaddedImages#GROUP}), so the result does not depend on the thread count.
      */
     private static float[] weightGradNarrow(float[] x, float[] gy, ConvGeometry g) {
-        int pixels = g.outPixels();
-        int cout = g.cout();
-        int patch = g.patch();
         int group = PaddedImages.GROUP;
         int groups = (g.n() + group - 1) / group;
         int[] tapOffsets = PaddedImages.tapOffsets(g);
@@ -330,26 +329,13 @@ final class CpuConvolutions {
         Parallel.forEach(groups, t -> {
             int lo = t * group;
             int hi = Math.min(g.n(), lo + group);
-            int depth = (hi - lo) * pixels;
             float[][] xps = new float[g.n()][];
             for (int img = lo; img < hi; img++) {
                 xps[img] = PaddedImages.padded(x, img, g);
             }
-            float[] dy = ArrayPool.dirty(cout * depth);
-            for (int co = 0; co < cout; co++) {
-                for (int img = lo; img < hi; img++) {
-                    System.arraycopy(gy, (img * cout + co) * pixels, dy, co * depth + (img - lo) * pixels, pixels);
-                }
-            }
-            // inside a parallel task both the packing and the product run on this thread
-            Gemm.PackedA a = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, depth, dy, 0, depth, 1);
-            Gemm.BPanels all = PaddedImages.gatherTransposedPanels(xps, g, tapOffsets);
-            int k0 = lo * pixels;
-            partial[t] = ArrayPool.dirty(cout * patch);
-            Gemm.multiply(a, patch, (bp, pc, kc, jc, nc, nr) -> all.pack(bp, k0 + pc, kc, jc, nc, nr), partial[t], 0,
-                    patch, false);
-            a.free();
-            ArrayPool.give(dy);
+            // inside a parallel task the rearranging, the packing and the product all run on this thread
+            partial[t] = ArrayPool.dirty(g.cout() * g.patch());
+            groupProduct(xps, gy, g, tapOffsets, lo, hi, partial[t], false);
             for (int img = lo; img < hi; img++) {
                 ArrayPool.give(xps[img]);
             }

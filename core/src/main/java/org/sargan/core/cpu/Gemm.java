@@ -155,10 +155,6 @@ public final class Gemm {
                     packPanel8(pa.data, dst, kc, a, r0, aRs);
                     continue;
                 }
-                if (mr == 6) {
-                    packPanel6(pa.data, dst, kc, a, r0, aRs);
-                    continue;
-                }
                 for (int i = 0; i < mr; i++) {
                     rows[i] = r0 + i * aRs;
                 }
@@ -193,23 +189,6 @@ public final class Gemm {
             dst[d + 5] = a[r5 + p];
             dst[d + 6] = a[r6 + p];
             dst[d + 7] = a[r7 + p];
-        }
-    }
-
-    /** {@link #packPanel8} for the 6-row tile (AVX2). */
-    private static void packPanel6(float[] dst, int d, int kc, float[] a, int r0, int lda) {
-        int r1 = r0 + lda;
-        int r2 = r1 + lda;
-        int r3 = r2 + lda;
-        int r4 = r3 + lda;
-        int r5 = r4 + lda;
-        for (int p = 0; p < kc; p++, d += 6) {
-            dst[d] = a[r0 + p];
-            dst[d + 1] = a[r1 + p];
-            dst[d + 2] = a[r2 + p];
-            dst[d + 3] = a[r3 + p];
-            dst[d + 4] = a[r4 + p];
-            dst[d + 5] = a[r5 + p];
         }
     }
 

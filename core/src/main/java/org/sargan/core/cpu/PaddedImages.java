@@ -123,12 +123,6 @@ final class PaddedImages {
                     corner[j] = oy * s * wp + (pix - oy * wo) * s;
                 }
                 int dst = jr * kc;
-                if (SIMD && nn == nr && nr % VectorLoops.lanes() == 0) {
-                    for (int p = 0; p < kc; p++, dst += nr) {
-                        VectorLoops.gather(xp, tapOffsets[pc + p], corner, 0, bp, dst, nr);
-                    }
-                    continue;
-                }
                 for (int p = 0; p < kc; p++, dst += nr) {
                     int base = tapOffsets[pc + p];
                     for (int j = 0; j < nn; j++) {

@@ -22,7 +22,7 @@ class ConvReferenceTest {
     }
 
     /** y[n][co][oy][ox] = sum x[n][ci][oy*s-p+ky][ox*s-p+kx] * w[co][ci][ky][kx], zero outside the image. */
-    private static double[] direct(float[] x, float[] w, int n, int ci, int h, int wd, int co, int kh, int kw, int s,
+    static double[] direct(float[] x, float[] w, int n, int ci, int h, int wd, int co, int kh, int kw, int s,
             int p, int ho, int wo) {
         double[] y = new double[n * co * ho * wo];
         for (int b = 0; b < n; b++) {
@@ -50,7 +50,7 @@ class ConvReferenceTest {
         return y;
     }
 
-    private static void assertClose(double[] expected, float[] actual, String what) {
+    static void assertClose(double[] expected, float[] actual, String what) {
         for (int i = 0; i < expected.length; i++) {
             double err = Math.abs(expected[i] - actual[i]);
             assertTrue(err <= Tolerances.FP32_SUM_REL * (1 + Math.abs(expected[i])),

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sargan.core.ConvGeometry;
-import org.sargan.core.Tolerances;
 
 /**
  * Winograd F(2x2, 3x3) against convolution by definition, in double: odd output sizes (a cut last tile row and
@@ -24,40 +23,9 @@ class WinogradTest {
         return a;
     }
 
-    /** y[b][o][oy][ox] = sum over c, ky, kx of x[b][c][oy - p + ky][ox - p + kx] * w[o][c][ky][kx], zero outside. */
+    /** Convolution by definition, in double ({@link ConvReferenceTest#direct}). */
     private static double[] direct(float[] x, float[] w, ConvGeometry g) {
-        double[] y = new double[g.n() * g.cout() * g.outPixels()];
-        for (int b = 0; b < g.n(); b++) {
-            for (int o = 0; o < g.cout(); o++) {
-                for (int oy = 0; oy < g.ho(); oy++) {
-                    for (int ox = 0; ox < g.wo(); ox++) {
-                        double acc = 0;
-                        for (int c = 0; c < g.cin(); c++) {
-                            for (int ky = 0; ky < 3; ky++) {
-                                int iy = oy - g.pad() + ky;
-                                for (int kx = 0; kx < 3; kx++) {
-                                    int ix = ox - g.pad() + kx;
-                                    if (iy >= 0 && iy < g.h() && ix >= 0 && ix < g.w()) {
-                                        acc += (double) x[((b * g.cin() + c) * g.h() + iy) * g.w() + ix]
-                                                * w[((o * g.cin() + c) * 3 + ky) * 3 + kx];
-                                    }
-                                }
-                            }
-                        }
-                        y[((b * g.cout() + o) * g.ho() + oy) * g.wo() + ox] = acc;
-                    }
-                }
-            }
-        }
-        return y;
-    }
-
-    private static void assertClose(double[] expected, float[] actual, String what) {
-        for (int i = 0; i < expected.length; i++) {
-            double err = Math.abs(expected[i] - actual[i]);
-            assertTrue(err <= Tolerances.FP32_SUM_REL * (1 + Math.abs(expected[i])),
-                    what + ": element " + i + " expected " + expected[i] + " got " + actual[i]);
-        }
+        return ConvReferenceTest.direct(x, w, g.n(), g.cin(), g.h(), g.w(), g.cout(), 3, 3, 1, g.pad(), g.ho(), g.wo());
     }
 
     private static ConvGeometry geometry(int n, int cin, int h, int w, int cout, int pad) {
@@ -75,7 +43,7 @@ class WinogradTest {
         ConvGeometry g = geometry(n, cin, h, w, cout, pad);
         float[] x = random(r, n * cin * h * w);
         float[] wt = random(r, cout * cin * 9);
-        assertClose(direct(x, wt, g), WinogradConvolutions.forward(x, wt, g), "winograd forward");
+        ConvReferenceTest.assertClose(direct(x, wt, g), WinogradConvolutions.forward(x, wt, g), "winograd forward");
     }
 
     /** The SARB's layers take this route, forward and (as a convolution padded by 2) input gradient; others do not. */
@@ -99,7 +67,7 @@ class WinogradTest {
         assertTrue(WinogradConvolutions.applies(g));
         float[] x = random(r, 128 * 66 * 66);
         float[] wt = random(r, 128 * 128 * 9);
-        assertClose(direct(x, wt, g), CpuConvolutions.forward(x, wt, g), "routed forward");
+        ConvReferenceTest.assertClose(direct(x, wt, g), CpuConvolutions.forward(x, wt, g), "routed forward");
         float[] gy = random(r, 128 * g.outPixels());
         // dx[b][c][iy][ix] = sum over o, ky, kx of gy[b][o][iy - ky][ix - kx] * w[o][c][ky][kx] (pad 0)
         double[] dx = new double[x.length];
@@ -120,6 +88,6 @@ class WinogradTest {
                 }
             }
         }
-        assertClose(dx, CpuConvolutions.inputGrad(gy, wt, g), "routed input gradient");
+        ConvReferenceTest.assertClose(dx, CpuConvolutions.inputGrad(gy, wt, g), "routed input gradient");
     }
 }
