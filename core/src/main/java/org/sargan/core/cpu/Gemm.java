@@ -109,6 +109,29 @@ public final class Gemm {
             this.data = ArrayPool.dirty(mPad * Math.max(k, 1));
         }
 
+        /**
+         * An unfilled A for callers that write the panels themselves, element (i, p) at {@link #index}: the padding
+         * rows past m are zeroed here, everything else is the caller's to write.
+         */
+        static PackedA unfilled(Kernel kernel, int m, int k) {
+            PackedA pa = new PackedA(micro(kernel), m, k);
+            if (pa.mPad > m) {
+                for (int p = 0; p < k; p++) {
+                    int at = pa.index(m, p);
+                    Arrays.fill(pa.data, at, at + pa.mPad - m, 0f);
+                }
+            }
+            return pa;
+        }
+
+        /** Where element (i, p) of A lies in the panels. */
+        int index(int i, int p) {
+            int mr = mk.mr();
+            int pc = p / KC * KC;
+            int ir = i / mr * mr;
+            return offset(pc, ir) + (p - pc) * mr + (i - ir);
+        }
+
         /** Hands the packed panels back to the {@link ArrayPool}: for callers that know this is its last use. */
         void free() {
             ArrayPool.give(data);

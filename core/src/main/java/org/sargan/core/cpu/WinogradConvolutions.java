@@ -20,31 +20,38 @@ import org.sargan.core.ConvGeometry;
  * </pre>
  * The transforms only add, subtract and halve, so the result differs from direct convolution by rounding alone (the
  * sums run in another order); {@code WinogradTest} bounds the difference against a double-precision reference.
- * Used for the SARB's 256-channel 3x3 layers at 128 px and up (forward, and the input gradient, itself a stride-1
- * 3x3 convolution), where it is 1.35-1.45x faster than the GEMM route; at 64 px the two break even. Work is split by tiles, channels and the 16 products, never
- * along a sum, so results do not depend on the thread count. The naive route it replaces stays in
+ * Used for the SARB's 256-channel 3x3 layers at 64 px and up (forward, and the input gradient, itself a stride-1
+ * 3x3 convolution), where it is 1.25-1.5x faster than the GEMM route. With SIMD the transforms run a vector of
+ * tiles at a time ({@link WinogradVectors}). Work is split by tiles, channels and the 16 products, never along a
+ * sum, so results do not depend on the thread count. The naive route it replaces stays in
  * {@link CpuConvolutions#forwardPerImage}.
  */
 final class WinogradConvolutions {
     /**
-     * Input and output channels from which the transforms pay for themselves (64-channel layers lost: 0.64
-     * against 0.60 ms on [8,64,18,18]).
+     * Input and output channels from which the transforms pay for themselves: 128-channel layers lost (2.72
+     * against 1.85 ms on [8,128,18,18], 512 tiles), as did 64-channel ones (0.64 against 0.60 ms).
      */
-    static final int MIN_CHANNELS = 128;
+    static final int MIN_CHANNELS = 256;
     /**
-     * Tiles (2x2 output blocks over the batch) from which the route pays: the 16 weight transforms and packs cost
-     * the same for any image size. Measured the same way (AMD Zen 5, 2 threads, each route's best of 9 in one JVM,
-     * three runs): at 128 px the SARB layer took 14.9-16.3 ms against 20.9-21.3 by the GEMM route (2,048 tiles) and
-     * its input gradient 18.3-19.3 against 27.0-27.4 (2,312 tiles); at 64 px 6.0-7.3 against 5.9-6.1 (512 tiles)
-     * and 8.3-8.7 against 8.1-8.7 (648 tiles).
+     * Tiles (2x2 output blocks over the batch) from which the route pays: the 16 weight transforms cost the same
+     * for any image size. Measured on 256 -> 256 channels (AMD Zen 5, 2 threads, the two routes alternated in one
+     * JVM, 38 calls each, min / median ms): 2,048 tiles (the SARB at 128 px) 14.0 / 14.9 against 20.8 / 21.8 by the
+     * GEMM route, 2,312 (its input gradient) 19.0 / 20.4 against 27.2 / 28.5; 512 (64 px) 4.41 / 5.05 against
+     * 5.56 / 6.04, 648 (its input gradient) 5.72 / 6.17 against 8.46 / 9.33; 256 (four images at 64 px) 2.29 / 3.04
+     * against 2.79 / 3.34; but 128 tiles 1.29 / 2.37 against 1.45 / 1.80 and 64 (one image) 1.25 / 1.77 against
+     * 1.01 / 1.19.
      */
-    static final int MIN_TILES = 1024;
+    static final int MIN_TILES = 256;
     /**
      * Tiles per group of images: bounds the transformed input and the products (16 x channels x tiles floats each).
      * With 1024 a 128 px D+G step peaked 70 MiB higher than by the GEMM route (2,043 against 1,973 MiB: the pool
      * keeps these arrays for the forward's and the input gradient's sizes); 256, 512 and 1024 ran equally fast.
      */
     private static final int GROUP_TILES = 256;
+    /** Whether the transforms run a vector of tiles at a time ({@link WinogradVectors}). */
+    private static final boolean SIMD = SimdSupport.enabled();
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(
+            () -> SIMD ? new float[2 * WinogradVectors.lanes()] : null);
 
     private WinogradConvolutions() {
     }
@@ -64,31 +71,30 @@ final class WinogradConvolutions {
         int th = (g.ho() + 1) / 2;
         int tw = (g.wo() + 1) / 2;
         int perImage = th * tw;
-        float[] u = transformWeights(wt, cout, cin);
-        Gemm.PackedA[] pa = new Gemm.PackedA[16];
-        int us = spread(cout * cin);
-        Parallel.forEach(16, xi -> pa[xi] = Gemm.pack(Gemm.DEFAULT_KERNEL, cout, cin, u, xi * us, cin, 1));
-        ArrayPool.give(u);
+        Gemm.PackedA[] pa = transformWeights(wt, cout, cin);
         float[] y = ArrayPool.dirty(g.n() * cout * g.outPixels());
         int group = Math.max(1, Math.min(g.n(), GROUP_TILES / perImage));
         for (int lo = 0; lo < g.n(); lo += group) {
             int hi = Math.min(g.n(), lo + group);
             int tiles = (hi - lo) * perImage;
-            int ld = pitch(tiles);
+            // with the SIMD kernel the products read V's rows where they lie, which needs whole panels of columns:
+            // the tiles are rounded up to one, the extra columns zero (at 64 px the input gradient's 243 tiles a
+            // group went through packed B panels, 1.5x the time of the in-place product per tile)
+            boolean inPlace = Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD;
+            int cols = inPlace ? (tiles + Gemm.panelWidth() - 1) / Gemm.panelWidth() * Gemm.panelWidth() : tiles;
+            int ld = pitch(cols);
             int vs = spread(cin * ld);
             int ms = spread(cout * ld);
-            float[] v = transformInput(x, g, lo, hi, th, tw, ld, vs);
+            float[] v = transformInput(x, g, lo, hi, th, tw, ld, vs, cols);
             float[] m = ArrayPool.dirty(16 * ms);
-            // the 16 products are independent: one per task, each on one thread. With whole panels of tiles the
-            // micro-kernel reads V's rows where they lie (no packed copy of B)
-            boolean inPlace = Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD && tiles % Gemm.panelWidth() == 0;
+            // the 16 products are independent: one per task, each on one thread
             Parallel.forEach(16, xi -> {
                 if (inPlace) {
                     int[] rows = new int[cin];
                     for (int ci = 0; ci < cin; ci++) {
                         rows[ci] = xi * vs + ci * ld;
                     }
-                    Gemm.multiplyImage(pa[xi], v, rows, tiles, 0, m, xi * ms, ld, 0, tiles);
+                    Gemm.multiplyImage(pa[xi], v, rows, cols, 0, m, xi * ms, ld, 0, cols);
                 } else {
                     Gemm.multiply(pa[xi], tiles, v, xi * vs, ld, 1, m, xi * ms, ld, false);
                 }
@@ -114,43 +120,67 @@ final class WinogradConvolutions {
     /**
      * The row length of V and M for this many tiles: a multiple of 16 floats plus 16, so that rows a power of two
      * long (512 tiles: 2 KiB) do not fall into two cache sets when the micro-kernel walks down a column of them.
+     * The extra 16 (or a vector, if longer) also hold the lanes the vector transforms compute past the last tile.
      */
     static int pitch(int tiles) {
-        return (tiles + 15) / 16 * 16 + 16;
+        return (tiles + 15) / 16 * 16 + (SIMD ? Math.max(16, WinogradVectors.lanes()) : 16);
     }
 
-    /** U(xi)[co][ci] = (G g G^T)[xi] for the kernel g of (co, ci): 16 matrices of Cout x Cin, xi at xi * spread. */
-    static float[] transformWeights(float[] wt, int cout, int cin) {
-        int plane = spread(cout * cin);
-        float[] u = ArrayPool.dirty(16 * plane);
-        int pairs = cout * cin;
-        Parallel.forRange(pairs, 256, (lo, hi) -> {
-            float[] gg = new float[12];
-            for (int pair = lo; pair < hi; pair++) {
-                int w0 = pair * 9;
-                // Gg (4 x 3): rows of G times the kernel's columns
-                for (int c = 0; c < 3; c++) {
-                    float g0 = wt[w0 + c];
-                    float g1 = wt[w0 + 3 + c];
-                    float g2 = wt[w0 + 6 + c];
-                    gg[c] = g0;
-                    gg[3 + c] = 0.5f * (g0 + g1 + g2);
-                    gg[6 + c] = 0.5f * (g0 - g1 + g2);
-                    gg[9 + c] = g2;
-                }
-                // (Gg) G^T (4 x 4)
-                for (int r = 0; r < 4; r++) {
-                    float a = gg[3 * r];
-                    float b = gg[3 * r + 1];
-                    float c = gg[3 * r + 2];
-                    u[(4 * r) * plane + pair] = a;
-                    u[(4 * r + 1) * plane + pair] = 0.5f * (a + b + c);
-                    u[(4 * r + 2) * plane + pair] = 0.5f * (a - b + c);
-                    u[(4 * r + 3) * plane + pair] = c;
+    /**
+     * U(xi)[co][ci] = (G g G^T)[xi] for the kernel g of (co, ci): 16 matrices of Cout x Cin, each written straight
+     * into the GEMM's packed panels (as {@link Gemm#pack} lays them out; a separate packing pass cost as much as the
+     * transform).
+     */
+    static Gemm.PackedA[] transformWeights(float[] wt, int cout, int cin) {
+        Gemm.PackedA[] pa = new Gemm.PackedA[16];
+        for (int xi = 0; xi < 16; xi++) {
+            pa[xi] = Gemm.PackedA.unfilled(Gemm.DEFAULT_KERNEL, cout, cin);
+        }
+        // one task per panel of rows, its columns in order: each panel's floats are written consecutively
+        int mr = pa[0].mk.mr();
+        float[] u0 = pa[0].data, u1 = pa[1].data, u2 = pa[2].data, u3 = pa[3].data;
+        float[] u4 = pa[4].data, u5 = pa[5].data, u6 = pa[6].data, u7 = pa[7].data;
+        float[] u8 = pa[8].data, u9 = pa[9].data, u10 = pa[10].data, u11 = pa[11].data;
+        float[] u12 = pa[12].data, u13 = pa[13].data, u14 = pa[14].data, u15 = pa[15].data;
+        Parallel.forRange(cout, mr, (c0, c1) -> {
+            for (int ci = 0; ci < cin; ci++) {
+                for (int co = c0; co < c1; co++) {
+                    int w = (co * cin + ci) * 9;
+                    int at = pa[0].index(co, ci);
+                    // Gg (4 x 3): rows of G times the kernel's columns; row r, column c is g{r}{c}
+                    float g00 = wt[w];
+                    float g01 = wt[w + 1];
+                    float g02 = wt[w + 2];
+                    float g30 = wt[w + 6];
+                    float g31 = wt[w + 7];
+                    float g32 = wt[w + 8];
+                    float g10 = 0.5f * (g00 + wt[w + 3] + g30);
+                    float g11 = 0.5f * (g01 + wt[w + 4] + g31);
+                    float g12 = 0.5f * (g02 + wt[w + 5] + g32);
+                    float g20 = 0.5f * (g00 - wt[w + 3] + g30);
+                    float g21 = 0.5f * (g01 - wt[w + 4] + g31);
+                    float g22 = 0.5f * (g02 - wt[w + 5] + g32);
+                    // (Gg) G^T (4 x 4): row r of Gg (a, b, c) -> a, (a + b + c) / 2, (a - b + c) / 2, c
+                    u0[at] = g00;
+                    u1[at] = 0.5f * (g00 + g01 + g02);
+                    u2[at] = 0.5f * (g00 - g01 + g02);
+                    u3[at] = g02;
+                    u4[at] = g10;
+                    u5[at] = 0.5f * (g10 + g11 + g12);
+                    u6[at] = 0.5f * (g10 - g11 + g12);
+                    u7[at] = g12;
+                    u8[at] = g20;
+                    u9[at] = 0.5f * (g20 + g21 + g22);
+                    u10[at] = 0.5f * (g20 - g21 + g22);
+                    u11[at] = g22;
+                    u12[at] = g30;
+                    u13[at] = 0.5f * (g30 + g31 + g32);
+                    u14[at] = 0.5f * (g30 - g31 + g32);
+                    u15[at] = g32;
                 }
             }
         });
-        return u;
+        return pa;
     }
 
     /**
@@ -158,7 +188,8 @@ final class WinogradConvolutions {
      * within each image; matrix xi starts at xi * stride, its rows ld apart): tile (ty, tx) reads input rows
      * 2ty - pad .. 2ty - pad + 3 and the same columns, zero outside the image.
      */
-    static float[] transformInput(float[] x, ConvGeometry g, int lo, int hi, int th, int tw, int ld, int stride) {
+    static float[] transformInput(float[] x, ConvGeometry g, int lo, int hi, int th, int tw, int ld, int stride,
+            int cols) {
         int cin = g.cin();
         int h = g.h();
         int w = g.w();
@@ -167,6 +198,19 @@ final class WinogradConvolutions {
         // a zero-padded plane covering every tile (2 th + 2 rows of 2 tw + 2): one per task, its border stays zero
         int hp = 2 * th + 2;
         int wp = 2 * tw + 2;
+        if (SIMD) {
+            // one task per channel, its images in order: a vector of tiles past an image's last tile writes into
+            // the next image's places (WinogradVectors.inputTiles), which must come after it
+            Parallel.forEach(cin, ci -> {
+                float[] d = new float[hp * WinogradVectors.splitRow(tw)];
+                for (int img = lo; img < hi; img++) {
+                    WinogradVectors.splitPlane(x, (img * cin + ci) * h * w, h, w, p, d, hp, tw);
+                    WinogradVectors.inputTiles(d, th, tw, v, ci * ld + (img - lo) * th * tw, stride);
+                }
+                zeroColumns(v, ci * ld, stride, (hi - lo) * th * tw, cols);
+            });
+            return v;
+        }
         Parallel.forEach((hi - lo) * cin, task -> {
             int img = lo + task / cin;
             int ci = task % cin;
@@ -177,7 +221,17 @@ final class WinogradConvolutions {
             }
             inputTiles(d, wp, th, tw, v, ci * ld + (img - lo) * th * tw, stride);
         });
+        if (cols > (hi - lo) * th * tw) {
+            Parallel.forEach(cin, ci -> zeroColumns(v, ci * ld, stride, (hi - lo) * th * tw, cols));
+        }
         return v;
+    }
+
+    /** Columns [tiles, cols) of row {@code row} of all 16 matrices of V: the products' round-up to whole panels. */
+    private static void zeroColumns(float[] v, int row, int stride, int tiles, int cols) {
+        for (int xi = 0; xi < 16; xi++) {
+            java.util.Arrays.fill(v, xi * stride + row + tiles, xi * stride + row + cols, 0f);
+        }
     }
 
     /** The 16 transformed values of every tile of one padded plane d, tile t's at v[out + t + xi * stride]. */
@@ -236,6 +290,11 @@ final class WinogradConvolutions {
         Parallel.forEach((hi - lo) * cout, task -> {
             int img = lo + task / cout;
             int co = task % cout;
+            if (SIMD) {
+                WinogradVectors.outputTiles(m, co * ld + (img - lo) * th * tw, stride, th, tw, y,
+                        (img * cout + co) * ho * wo, ho, wo, SCRATCH.get());
+                return;
+            }
             outputTiles(m, co * ld + (img - lo) * th * tw, stride, th, tw, y, (img * cout + co) * ho * wo, ho, wo);
         });
     }
