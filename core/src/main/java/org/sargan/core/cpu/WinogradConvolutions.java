@@ -20,28 +20,31 @@ import org.sargan.core.ConvGeometry;
  * </pre>
  * The transforms only add, subtract and halve, so the result differs from direct convolution by rounding alone (the
  * sums run in another order); {@code WinogradTest} bounds the difference against a double-precision reference.
- * Used for the SARB's 256-channel 3x3 layers at 64 px and up (forward, and the input gradient, itself a stride-1
- * 3x3 convolution), where it is 1.25-1.5x faster than the GEMM route. With SIMD the transforms run a vector of
+ * Used for the SARB's 256-channel 3x3 layers at 128 px and up (forward, and the input gradient, itself a stride-1
+ * 3x3 convolution), where it is 1.1-1.6x faster than the GEMM route ({@link #MIN_TILES}). With SIMD the transforms run a vector of
  * tiles at a time ({@link WinogradVectors}). Work is split by tiles, channels and the 16 products, never along a
  * sum, so results do not depend on the thread count. The naive route it replaces stays in
  * {@link CpuConvolutions#forwardPerImage}.
  */
 final class WinogradConvolutions {
     /**
-     * Input and output channels from which the transforms pay for themselves: 128-channel layers lost (2.72
-     * against 1.85 ms on [8,128,18,18], 512 tiles), as did 64-channel ones (0.64 against 0.60 ms).
+     * Input and output channels from which the transforms pay for themselves (64-channel layers lost: 0.64
+     * against 0.60 ms on [8,64,18,18]; 128 channels lost at 512 tiles, 2.72 against 1.85 ms on [8,128,18,18]).
      */
-    static final int MIN_CHANNELS = 256;
+    static final int MIN_CHANNELS = 128;
     /**
-     * Tiles (2x2 output blocks over the batch) from which the route pays: the 16 weight transforms cost the same
-     * for any image size. Measured on 256 -> 256 channels (AMD Zen 5, 2 threads, the two routes alternated in one
-     * JVM, 38 calls each, min / median ms): 2,048 tiles (the SARB at 128 px) 14.0 / 14.9 against 20.8 / 21.8 by the
-     * GEMM route, 2,312 (its input gradient) 19.0 / 20.4 against 27.2 / 28.5; 512 (64 px) 4.41 / 5.05 against
-     * 5.56 / 6.04, 648 (its input gradient) 5.72 / 6.17 against 8.46 / 9.33; 256 (four images at 64 px) 2.29 / 3.04
-     * against 2.79 / 3.34; but 128 tiles 1.29 / 2.37 against 1.45 / 1.80 and 64 (one image) 1.25 / 1.77 against
-     * 1.01 / 1.19.
+     * Tiles (2x2 output blocks over the batch) from which the route pays. In a harness (AMD Zen 5, 2 threads, the
+     * two routes alternated in one JVM, 28 calls each, min / median ms, 256 -> 256 channels) it already won at 256
+     * tiles: 2,048 tiles (the SARB at 128 px) 14.0 / 14.9 against 20.8 / 21.8 by the GEMM route, 2,312 (its input
+     * gradient) 19.0 / 20.4 against 27.2 / 28.5; 512 (64 px) 4.41 / 5.05 against 5.56 / 6.04, 648 (its input
+     * gradient) 5.72 / 6.17 against 8.46 / 9.33; 256 (four images at 64 px) 2.29 / 3.04 against 2.79 / 3.34; lost
+     * at 128 and 64 tiles. Inside a model step much of that gain is gone, for reasons not found (with caches
+     * flushed between calls the harness still showed it): a 64 px D+G step's SARB rows, three alternated runs of
+     * each route, took 12.2-16.0 ms against 10.5-13.9 (forward, D step) and 32.3-44.0 against 34.1-42.1 (input
+     * gradient, G step); at 128 px the G forward's two SARB calls took 35.3-43.3 ms against 40.0-46.3. So the
+     * route starts at 1,024 tiles, where it still wins in the model.
      */
-    static final int MIN_TILES = 256;
+    static final int MIN_TILES = 1024;
     /**
      * Tiles per group of images: bounds the transformed input and the products (16 x channels x tiles floats each).
      * With 1024 a 128 px D+G step peaked 70 MiB higher than by the GEMM route (2,043 against 1,973 MiB: the pool
@@ -78,8 +81,8 @@ final class WinogradConvolutions {
             int hi = Math.min(g.n(), lo + group);
             int tiles = (hi - lo) * perImage;
             // with the SIMD kernel the products read V's rows where they lie, which needs whole panels of columns:
-            // the tiles are rounded up to one, the extra columns zero (at 64 px the input gradient's 243 tiles a
-            // group went through packed B panels, 1.5x the time of the in-place product per tile)
+            // the tiles are rounded up to one, the extra columns zero (the input gradient's groups, 289 tiles at
+            // 128 px, went through packed B panels: its products took 1.5x the in-place time per tile)
             boolean inPlace = Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD;
             int cols = inPlace ? (tiles + Gemm.panelWidth() - 1) / Gemm.panelWidth() * Gemm.panelWidth() : tiles;
             int ld = pitch(cols);
@@ -202,7 +205,7 @@ final class WinogradConvolutions {
             // one task per channel, its images in order: a vector of tiles past an image's last tile writes into
             // the next image's places (WinogradVectors.inputTiles), which must come after it
             Parallel.forEach(cin, ci -> {
-                float[] d = new float[hp * WinogradVectors.splitRow(tw)];
+                float[] d = plane(hp * WinogradVectors.splitRow(tw));
                 for (int img = lo; img < hi; img++) {
                     WinogradVectors.splitPlane(x, (img * cin + ci) * h * w, h, w, p, d, hp, tw);
                     WinogradVectors.inputTiles(d, th, tw, v, ci * ld + (img - lo) * th * tw, stride);
@@ -214,7 +217,7 @@ final class WinogradConvolutions {
         Parallel.forEach((hi - lo) * cin, task -> {
             int img = lo + task / cin;
             int ci = task % cin;
-            float[] d = new float[hp * wp];
+            float[] d = plane(hp * wp);
             int src = (img * cin + ci) * h * w;
             for (int iy = 0; iy < h && iy + p < hp; iy++) {
                 System.arraycopy(x, src + iy * w, d, (iy + p) * wp + p, Math.min(w, wp - p));
@@ -225,6 +228,23 @@ final class WinogradConvolutions {
             Parallel.forEach(cin, ci -> zeroColumns(v, ci * ld, stride, (hi - lo) * th * tw, cols));
         }
         return v;
+    }
+
+    private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * This thread's zeroed scratch plane of n floats for the input transform, reused: one new array per task was a
+     * megabyte of garbage a call, and in a 64 px D+G step (young generation of 16 MB) 25-70% more collections.
+     */
+    private static float[] plane(int n) {
+        float[] d = PLANE.get();
+        if (d.length < n) {
+            d = new float[n];
+            PLANE.set(d);
+        } else {
+            java.util.Arrays.fill(d, 0, n, 0f);
+        }
+        return d;
     }
 
     /** Columns [tiles, cols) of row {@code row} of all 16 matrices of V: the products' round-up to whole panels. */

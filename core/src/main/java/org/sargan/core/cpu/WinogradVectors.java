@@ -1,6 +1,7 @@
 package org.sargan.core.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,23 +15,27 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>A tile (ty, tx) reads padded columns 2tx .. 2tx + 3; with each padded row stored as its even columns then its
  * odd ones (E[j] = column 2j, O[j] = column 2j + 1), the four are E[tx], O[tx], E[tx + 1], O[tx + 1]: four vector
  * loads per row for a vector of tiles. Output blocks are 2x2: a tile row's two output rows are its lanes interleaved
- * (Y00[tx] at column 2tx, Y01[tx] at 2tx + 1), put together with two shuffles.
+ * (Y00[tx] at column 2tx, Y01[tx] at 2tx + 1), put together with shuffles and blends.
  */
 final class WinogradVectors {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Lane i of the first half of two vectors interleaved: a[0], b[0], a[1], b[1], ... */
-    private static final VectorShuffle<Float> ZIP_LO = zip(0);
-    private static final VectorShuffle<Float> ZIP_HI = zip(L / 2);
+    /**
+     * Lanes 0, 0, 1, 1, ... (and L/2, L/2, L/2 + 1, ...): a vector's first (second) half, each lane twice. Two
+     * vectors interleaved are their doubled halves blended, odd lanes from the second. (The two-vector rearrange
+     * rebuilt its shuffle on every call in JDK 17: garbage enough to double the young collections of a G step.)
+     */
+    private static final VectorShuffle<Float> TWICE_LO = twice(0);
+    private static final VectorShuffle<Float> TWICE_HI = twice(L / 2);
+    private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
     private WinogradVectors() {
     }
 
-    private static VectorShuffle<Float> zip(int from) {
+    private static VectorShuffle<Float> twice(int from) {
         int[] idx = new int[L];
-        for (int i = 0; i < L; i += 2) {
+        for (int i = 0; i < L; i++) {
             idx[i] = from + i / 2;
-            idx[i + 1] = L + from + i / 2; // an index past the first vector picks from the second
         }
         return VectorShuffle.fromArray(S, idx, 0);
     }
@@ -177,25 +182,35 @@ final class WinogradVectors {
                 int ox = 2 * tx;
                 int count = Math.min(2 * L, wo - ox);
                 int o = dst + oy * wo + ox;
-                store(s0.add(s1).add(s2), s1.sub(s2).sub(s3), y, o, count, scratch);
+                // Y00, Y01 interleaved into row oy, Y10, Y11 into row oy + 1. Written out here, not in a helper:
+                // vectors passed to a method the JIT does not inline are boxed (3 MB of garbage a call)
+                FloatVector even = s0.add(s1).add(s2);
+                FloatVector odd = s1.sub(s2).sub(s3);
+                FloatVector lo = even.rearrange(TWICE_LO).blend(odd.rearrange(TWICE_LO), ODD);
+                FloatVector hi = even.rearrange(TWICE_HI).blend(odd.rearrange(TWICE_HI), ODD);
+                if (count == 2 * L) {
+                    lo.intoArray(y, o);
+                    hi.intoArray(y, o + L);
+                } else {
+                    lo.intoArray(scratch, 0);
+                    hi.intoArray(scratch, L);
+                    System.arraycopy(scratch, 0, y, o, count);
+                }
                 if (oy + 1 < ho) {
-                    store(q0.add(q1).add(q2), q1.sub(q2).sub(q3), y, o + wo, count, scratch);
+                    even = q0.add(q1).add(q2);
+                    odd = q1.sub(q2).sub(q3);
+                    lo = even.rearrange(TWICE_LO).blend(odd.rearrange(TWICE_LO), ODD);
+                    hi = even.rearrange(TWICE_HI).blend(odd.rearrange(TWICE_HI), ODD);
+                    if (count == 2 * L) {
+                        lo.intoArray(y, o + wo);
+                        hi.intoArray(y, o + wo + L);
+                    } else {
+                        lo.intoArray(scratch, 0);
+                        hi.intoArray(scratch, L);
+                        System.arraycopy(scratch, 0, y, o + wo, count);
+                    }
                 }
             }
         }
-    }
-
-    /** even, odd interleaved into y[o .. o + count). */
-    private static void store(FloatVector even, FloatVector odd, float[] y, int o, int count, float[] scratch) {
-        FloatVector lo = even.rearrange(ZIP_LO, odd);
-        FloatVector hi = even.rearrange(ZIP_HI, odd);
-        if (count == 2 * L) {
-            lo.intoArray(y, o);
-            hi.intoArray(y, o + L);
-            return;
-        }
-        lo.intoArray(scratch, 0);
-        hi.intoArray(scratch, L);
-        System.arraycopy(scratch, 0, y, o, count);
     }
 }

@@ -51,42 +51,36 @@ class WinogradTest {
     void appliesToWideThreeByThreeLayersOnly() {
         assertTrue(WinogradConvolutions.applies(geometry(8, 256, 34, 34, 256, 0)));
         assertTrue(WinogradConvolutions.applies(geometry(8, 256, 32, 32, 256, 2)));
-        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
-        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 16, 16, 256, 2)));
-        // one image at 64 px: too few tiles; 64 and 128 channels: too few to pay for the transforms
-        assertFalse(WinogradConvolutions.applies(geometry(1, 256, 18, 18, 256, 0)));
+        // at 64 px the GEMM route is as fast: too few tiles
+        assertFalse(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
         assertFalse(WinogradConvolutions.applies(geometry(8, 64, 18, 18, 64, 0)));
-        assertFalse(WinogradConvolutions.applies(geometry(8, 128, 18, 18, 128, 0)));
         assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 3, 3, 2, 0, 8, 8)));
         assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 4, 4, 1, 0, 15, 15)));
     }
 
-    /** Through the backend's routing: the forward and the input gradient of a 256-channel layer, by definition. */
+    /** Through the backend's routing: the forward and the input gradient of a 128-channel layer, by definition. */
     @Test
     void routedForwardAndInputGradientMatchDefinition() {
         Random r = new Random(7);
-        // one image of 34 x 34 (32 x 32 out, 256 tiles): the smallest square image that takes the route; its input
-        // gradient (34 x 34 out, 289 tiles) takes it too, its tiles rounded up to whole panels of columns
-        ConvGeometry g = geometry(1, 256, 34, 34, 256, 0);
+        // one image of 66 x 66 (64 x 64 out, 1,024 tiles): the smallest square image that takes the route
+        ConvGeometry g = geometry(1, 128, 66, 66, 128, 0);
         assertTrue(WinogradConvolutions.applies(g));
-        float[] x = random(r, 256 * 34 * 34);
-        float[] wt = random(r, 256 * 256 * 9);
+        float[] x = random(r, 128 * 66 * 66);
+        float[] wt = random(r, 128 * 128 * 9);
         ConvReferenceTest.assertClose(direct(x, wt, g), CpuConvolutions.forward(x, wt, g), "routed forward");
-        ConvGeometry back = new ConvGeometry(1, 256, 32, 32, 256, 3, 3, 1, 2, 34, 34);
-        assertTrue(WinogradConvolutions.applies(back));
-        float[] gy = random(r, 256 * g.outPixels());
+        float[] gy = random(r, 128 * g.outPixels());
         // dx[b][c][iy][ix] = sum over o, ky, kx of gy[b][o][iy - ky][ix - kx] * w[o][c][ky][kx] (pad 0)
         double[] dx = new double[x.length];
         for (int b = 0; b < 1; b++) {
-            for (int o = 0; o < 256; o++) {
+            for (int o = 0; o < 128; o++) {
                 for (int oy = 0; oy < g.ho(); oy++) {
                     for (int ox = 0; ox < g.wo(); ox++) {
-                        double d = gy[((b * 256 + o) * g.ho() + oy) * g.wo() + ox];
-                        for (int c = 0; c < 256; c++) {
+                        double d = gy[((b * 128 + o) * g.ho() + oy) * g.wo() + ox];
+                        for (int c = 0; c < 128; c++) {
                             for (int ky = 0; ky < 3; ky++) {
                                 for (int kx = 0; kx < 3; kx++) {
-                                    dx[((b * 256 + c) * 34 + oy + ky) * 34 + ox + kx] +=
-                                            d * wt[((o * 256 + c) * 3 + ky) * 3 + kx];
+                                    dx[((b * 128 + c) * 66 + oy + ky) * 66 + ox + kx] +=
+                                            d * wt[((o * 128 + c) * 3 + ky) * 3 + kx];
                                 }
                             }
                         }
