@@ -51,7 +51,10 @@ final class WinogradConvolutions {
      * keeps these arrays for the forward's and the input gradient's sizes); 256, 512 and 1024 ran equally fast.
      */
     private static final int GROUP_TILES = 256;
-    /** Whether the transforms run a vector of tiles at a time ({@link WinogradVectors}). */
+    /**
+     * Whether the transforms run a vector of tiles at a time ({@link WinogradVectors}) and the products read V in
+     * place (the SIMD GEMM kernel: both follow {@link SimdSupport#enabled()}).
+     */
     private static final boolean SIMD = SimdSupport.enabled();
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(
             () -> SIMD ? new float[2 * WinogradVectors.lanes()] : null);
@@ -77,13 +80,13 @@ final class WinogradConvolutions {
         Gemm.PackedA[] pa = transformWeights(wt, cout, cin);
         float[] y = ArrayPool.dirty(g.n() * cout * g.outPixels());
         int group = Math.max(1, Math.min(g.n(), GROUP_TILES / perImage));
+        // with the SIMD kernel the products read V's rows where they lie, which needs whole panels of columns: the
+        // tiles are rounded up to one, the extra columns zero (the input gradient's groups, 289 tiles at 128 px,
+        // went through packed B panels: its products took 1.5x the in-place time per tile)
+        boolean inPlace = SIMD;
         for (int lo = 0; lo < g.n(); lo += group) {
             int hi = Math.min(g.n(), lo + group);
             int tiles = (hi - lo) * perImage;
-            // with the SIMD kernel the products read V's rows where they lie, which needs whole panels of columns:
-            // the tiles are rounded up to one, the extra columns zero (the input gradient's groups, 289 tiles at
-            // 128 px, went through packed B panels: its products took 1.5x the in-place time per tile)
-            boolean inPlace = Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD;
             int cols = inPlace ? (tiles + Gemm.panelWidth() - 1) / Gemm.panelWidth() * Gemm.panelWidth() : tiles;
             int ld = pitch(cols);
             int vs = spread(cin * ld);
@@ -224,17 +227,14 @@ final class WinogradConvolutions {
             }
             inputTiles(d, wp, th, tw, v, ci * ld + (img - lo) * th * tw, stride);
         });
-        if (cols > (hi - lo) * th * tw) {
-            Parallel.forEach(cin, ci -> zeroColumns(v, ci * ld, stride, (hi - lo) * th * tw, cols));
-        }
-        return v;
+        return v; // without SIMD the products pack their B panels: no columns are rounded up (cols == tiles)
     }
 
     private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * This thread's zeroed scratch plane of n floats for the input transform, reused: one new array per task was a
-     * megabyte of garbage a call, and in a 64 px D+G step (young generation of 16 MB) 25-70% more collections.
+     * This thread's zeroed scratch plane of n floats for the input transform, reused instead of one new array per
+     * task (at 64 px 256 tasks of 3.7 KB a call).
      */
     private static float[] plane(int n) {
         float[] d = PLANE.get();

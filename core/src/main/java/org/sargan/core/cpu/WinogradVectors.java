@@ -22,8 +22,8 @@ final class WinogradVectors {
     private static final int L = S.length();
     /**
      * Lanes 0, 0, 1, 1, ... (and L/2, L/2, L/2 + 1, ...): a vector's first (second) half, each lane twice. Two
-     * vectors interleaved are their doubled halves blended, odd lanes from the second. (The two-vector rearrange
-     * rebuilt its shuffle on every call in JDK 17: garbage enough to double the young collections of a G step.)
+     * vectors interleaved are their doubled halves blended, odd lanes from the second. (JDK 17's two-vector rearrange
+     * rebuilds its shuffle on every call: an allocation per store, seen in a JFR allocation profile.)
      */
     private static final VectorShuffle<Float> TWICE_LO = twice(0);
     private static final VectorShuffle<Float> TWICE_HI = twice(L / 2);
