@@ -186,17 +186,23 @@ final class CpuConvolutions {
         if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise() && g.cin() >= 16) {
             return inputGradAsConv(gy, wt, g);
         }
-        float[] dx = ArrayPool.zeroed(g.n() * g.cin() * g.inPixels());
+        boolean gather = Col2imStride2.applies(g);
+        // the gathering col2im writes every element of dx; the scatter-add needs it zeroed
+        float[] dx = gather ? ArrayPool.dirty(g.n() * g.cin() * g.inPixels())
+                : ArrayPool.zeroed(g.n() * g.cin() * g.inPixels());
         int inSize = g.cin() * g.inPixels();
         int outSize = g.cout() * g.outPixels();
-        float[] dcols = g.isPointwise() ? null : ArrayPool.zeroed(g.patch() * g.outPixels());
+        // the product overwrites every element of dcols
+        float[] dcols = g.isPointwise() ? null : ArrayPool.dirty(g.patch() * g.outPixels());
         // W^T (patch x Cout): element (i, k) = w[k * patch + i], packed once for the batch
         Gemm.PackedA wT = Gemm.pack(Gemm.DEFAULT_KERNEL, g.patch(), g.cout(), wt, 0, 1, g.patch());
         for (int img = 0; img < g.n(); img++) {
             float[] c = dcols != null ? dcols : dx;
             int cOff = dcols != null ? 0 : img * inSize;
             Gemm.multiply(wT, g.outPixels(), gy, img * outSize, g.outPixels(), 1, c, cOff, g.outPixels(), false);
-            if (dcols != null) {
+            if (gather) {
+                Col2imStride2.col2im(dcols, g, dx, img * inSize);
+            } else if (dcols != null) {
                 col2im(dcols, g, dx, img * inSize);
             }
         }

@@ -2,6 +2,7 @@ package org.sargan.core.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -516,6 +517,49 @@ final class VectorLoops {
             s += gy[o + i] * ((x[o + i] - mu) * r);
         }
         return s;
+    }
+
+    /** Only lane 0, only the last lane: the lanes a shifted load brings in from beyond a row's ends. */
+    private static final VectorMask<Float> FIRST = VectorMask.fromLong(S, 1L);
+    private static final VectorMask<Float> LAST =
+            VectorMask.fromLong(S, 1L << (S.length() - 1));
+
+    /**
+     * {@link Col2imStride2#row} a vector of j at a time (wo a multiple of the vector length): the shifted entries
+     * C[j - 1] and C[j + 1] are loads one float off, with the lane that crosses the row's end replaced by zero (the
+     * float there is the neighbouring row's, and the index stays inside cols: the kx = 3 rows never come first
+     * nor the kx = 0 rows last). E and O are then interleaved with the shuffles of {@link WinogradVectors}.
+     */
+    static void col2imStride2Row(float[] c, int first, int second, int plane, int wo, float[] dx, int out) {
+        int l = S.length();
+        for (int j = 0; j < wo; j += l) {
+            FloatVector left = FloatVector.fromArray(S, c, first + 3 * plane + j - 1);
+            FloatVector right = FloatVector.fromArray(S, c, first + j + 1);
+            if (j == 0) {
+                left = left.blend(0f, FIRST);
+            }
+            if (j + l == wo) {
+                right = right.blend(0f, LAST);
+            }
+            FloatVector e = FloatVector.fromArray(S, c, first + plane + j).add(left);
+            FloatVector o = right.add(FloatVector.fromArray(S, c, first + 2 * plane + j));
+            if (second >= 0) {
+                left = FloatVector.fromArray(S, c, second + 3 * plane + j - 1);
+                right = FloatVector.fromArray(S, c, second + j + 1);
+                if (j == 0) {
+                    left = left.blend(0f, FIRST);
+                }
+                if (j + l == wo) {
+                    right = right.blend(0f, LAST);
+                }
+                e = e.add(FloatVector.fromArray(S, c, second + plane + j).add(left));
+                o = o.add(right.add(FloatVector.fromArray(S, c, second + 2 * plane + j)));
+            }
+            e.rearrange(WinogradVectors.TWICE_LO).blend(o.rearrange(WinogradVectors.TWICE_LO), WinogradVectors.ODD)
+                    .intoArray(dx, out + 2 * j);
+            e.rearrange(WinogradVectors.TWICE_HI).blend(o.rearrange(WinogradVectors.TWICE_HI), WinogradVectors.ODD)
+                    .intoArray(dx, out + 2 * j + l);
+        }
     }
 
     static int lanes() {

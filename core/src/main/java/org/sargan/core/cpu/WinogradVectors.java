@@ -25,9 +25,9 @@ final class WinogradVectors {
      * vectors interleaved are their doubled halves blended, odd lanes from the second. (JDK 17's two-vector rearrange
      * rebuilds its shuffle on every call: an allocation per store, seen in a JFR allocation profile.)
      */
-    private static final VectorShuffle<Float> TWICE_LO = twice(0);
-    private static final VectorShuffle<Float> TWICE_HI = twice(L / 2);
-    private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+    static final VectorShuffle<Float> TWICE_LO = twice(0);
+    static final VectorShuffle<Float> TWICE_HI = twice(L / 2);
+    static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
 
     private WinogradVectors() {
     }
