@@ -152,7 +152,11 @@ class ConvReferenceTest {
     @CsvSource({"3, 5, 4, 4, 7, 4, 2, 1", "2, 17, 2, 2, 9, 3, 1, 1", "5, 3, 3, 5, 2, 2, 1, 0", "2, 33, 8, 8, 40, 4, 2, 1",
         "4, 6, 2, 2, 3, 2, 1, 0", "3, 2, 9, 7, 5, 3, 3, 1", "3, 20, 2, 2, 10, 4, 2, 1", "2, 64, 4, 4, 68, 4, 2, 1",
         // 144 rows and 130 output channels: both gradients' products through the packed GEMM
-        "9, 6, 8, 8, 130, 4, 2, 1"})
+        "9, 6, 8, 8, 130, 4, 2, 1",
+        // output channels in blocks of 8: the forward through WeightRowsProduct (with SIMD), with one partial panel
+        // of columns (12 rows), several panels and a partial last task (144 rows, 136 channels), and a depth of 1,120
+        // (several k blocks, the last one partial)
+        "3, 5, 4, 4, 8, 4, 2, 1", "9, 6, 8, 8, 136, 4, 2, 1", "2, 70, 4, 4, 16, 4, 2, 1", "2, 17, 2, 2, 72, 3, 1, 1"})
     void batchedAndPerImageRoutesAgree(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(n * 7919L + ci * 31 + h);
         ConvSpec spec = new ConvSpec(s, p);
