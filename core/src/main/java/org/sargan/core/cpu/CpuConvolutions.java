@@ -256,6 +256,9 @@ final class CpuConvolutions {
         if (!g.isPointwise() && g.patch() <= NARROW_PATCH) {
             return weightGradNarrow(x, gy, g);
         }
+        if (WeightGradFromTaps.applies(g)) {
+            return WeightGradFromTaps.weightGrad(x, gy, g);
+        }
         if (!g.isPointwise()) {
             return weightGradInGroups(x, gy, g);
         }

@@ -119,6 +119,95 @@ final class VectorGemmKernel implements MicroKernel {
     }
 
     /**
+     * {@link #run} (8 rows only) with A read from an image as a weight gradient's im2col rows: A(r, p) =
+     * xp[taps[t0 + r] + kmap[p0 + p]], tap row r of the patch at output pixel p (a corner in the zero-padded image,
+     * kmap, plus the tap's offset, taps). Each step loads one corner and broadcasts one float per tap: the im2col
+     * matrix is never built nor packed ({@link WeightGradFromTaps}). The same fused multiply-adds in the same order
+     * as {@link #run} on the packed panel.
+     */
+    static void runTapsA8(int kc, float[] xp, int[] taps, int t0, int[] kmap, int p0, float[] b, int bo, float[] c,
+            int co, int ldc, boolean overwrite) {
+        final int l = LANES;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+        int a0 = taps[t0];
+        int a1 = taps[t0 + 1];
+        int a2 = taps[t0 + 2];
+        int a3 = taps[t0 + 3];
+        int a4 = taps[t0 + 4];
+        int a5 = taps[t0 + 5];
+        int a6 = taps[t0 + 6];
+        int a7 = taps[t0 + 7];
+        for (int p = 0; p < kc; p++, bo += NR) {
+            int q = kmap[p0 + p];
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + l);
+            FloatVector av = FloatVector.broadcast(S, xp[a0 + q]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, xp[a1 + q]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, xp[a2 + q]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, xp[a3 + q]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, xp[a4 + q]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, xp[a5 + q]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, xp[a6 + q]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, xp[a7 + q]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
+        }
+        // The stores are spelled out instead of calling a helper: vectors passed to a method that the JIT does not
+        // inline are boxed, which made the accumulate path ten times slower than the multiply itself.
+        if (overwrite) {
+            c00.intoArray(c, co);
+            c01.intoArray(c, co + l);
+            c10.intoArray(c, co + ldc);
+            c11.intoArray(c, co + ldc + l);
+            c20.intoArray(c, co + 2 * ldc);
+            c21.intoArray(c, co + 2 * ldc + l);
+            c30.intoArray(c, co + 3 * ldc);
+            c31.intoArray(c, co + 3 * ldc + l);
+            c40.intoArray(c, co + 4 * ldc);
+            c41.intoArray(c, co + 4 * ldc + l);
+            c50.intoArray(c, co + 5 * ldc);
+            c51.intoArray(c, co + 5 * ldc + l);
+            c60.intoArray(c, co + 6 * ldc);
+            c61.intoArray(c, co + 6 * ldc + l);
+            c70.intoArray(c, co + 7 * ldc);
+            c71.intoArray(c, co + 7 * ldc + l);
+        } else {
+            FloatVector.fromArray(S, c, co).add(c00).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + l).add(c01).intoArray(c, co + l);
+            FloatVector.fromArray(S, c, co + ldc).add(c10).intoArray(c, co + ldc);
+            FloatVector.fromArray(S, c, co + ldc + l).add(c11).intoArray(c, co + ldc + l);
+            FloatVector.fromArray(S, c, co + 2 * ldc).add(c20).intoArray(c, co + 2 * ldc);
+            FloatVector.fromArray(S, c, co + 2 * ldc + l).add(c21).intoArray(c, co + 2 * ldc + l);
+            FloatVector.fromArray(S, c, co + 3 * ldc).add(c30).intoArray(c, co + 3 * ldc);
+            FloatVector.fromArray(S, c, co + 3 * ldc + l).add(c31).intoArray(c, co + 3 * ldc + l);
+            FloatVector.fromArray(S, c, co + 4 * ldc).add(c40).intoArray(c, co + 4 * ldc);
+            FloatVector.fromArray(S, c, co + 4 * ldc + l).add(c41).intoArray(c, co + 4 * ldc + l);
+            FloatVector.fromArray(S, c, co + 5 * ldc).add(c50).intoArray(c, co + 5 * ldc);
+            FloatVector.fromArray(S, c, co + 5 * ldc + l).add(c51).intoArray(c, co + 5 * ldc + l);
+            FloatVector.fromArray(S, c, co + 6 * ldc).add(c60).intoArray(c, co + 6 * ldc);
+            FloatVector.fromArray(S, c, co + 6 * ldc + l).add(c61).intoArray(c, co + 6 * ldc + l);
+            FloatVector.fromArray(S, c, co + 7 * ldc).add(c70).intoArray(c, co + 7 * ldc);
+            FloatVector.fromArray(S, c, co + 7 * ldc + l).add(c71).intoArray(c, co + 7 * ldc + l);
+        }
+    }
+
+    /**
      * {@link #run} (8 rows only) with A read where it lies, as 8 rows of a row-major matrix instead of a packed
      * panel: A(r, p) = a[ao + r * lda + p]. Each step broadcasts one float from each of the 8 rows, 8 streams that
      * run forward in memory. For a product whose A is a large weight matrix used by few columns

@@ -126,7 +126,10 @@ class ConvReferenceTest {
         "2, 4, 40, 32, 5, 7, 1, 3",
         // a narrow weight gradient (patch 48, as the discriminator's first layer) over an odd number of images:
         // image groups in parallel, partial sums added in group order
-        "5, 3, 16, 16, 64, 4, 2, 1"})
+        "5, 3, 16, 16, 64, 4, 2, 1",
+        // the weight gradient from taps (WeightGradFromTaps, with SIMD): 256 pixels an image over an odd number of
+        // images, and 600 (a partial last block of pixels) with 64 output channels (two panels)
+        "3, 5, 32, 32, 32, 4, 2, 1", "1, 8, 20, 30, 64, 3, 1, 1"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);
