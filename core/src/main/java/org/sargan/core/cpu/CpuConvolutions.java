@@ -41,6 +41,7 @@ final class CpuConvolutions {
 
     /** Whether wide stride-1 3x3 layers use {@link WinogradConvolutions} ({@code -Dsargan.winograd=false}: GEMMs). */
     static final boolean WINOGRAD = !"false".equals(System.getProperty("sargan.winograd"));
+    private static final boolean SIMD = SimdSupport.enabled();
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */
     static float[] forwardPerImage(float[] x, float[] wt, ConvGeometry g) {
@@ -186,6 +187,11 @@ final class CpuConvolutions {
         if (g.stride() == 1 && g.kh() == g.kw() && g.pad() <= g.kh() - 1 && !g.isPointwise() && g.cin() >= 16) {
             return inputGradAsConv(gy, wt, g);
         }
+        return inputGradByColumns(gy, wt, g);
+    }
+
+    /** dx = col2im(W^T * dy) one image at a time: the dcols route, for any geometry. */
+    static float[] inputGradByColumns(float[] gy, float[] wt, ConvGeometry g) {
         boolean gather = Col2imStride2.applies(g);
         // the gathering col2im writes every element of dx; the scatter-add needs it zeroed
         float[] dx = gather ? ArrayPool.dirty(g.n() * g.cin() * g.inPixels())
@@ -218,6 +224,13 @@ final class CpuConvolutions {
      */
     private static float[] inputGradAsConv(float[] gy, float[] wt, ConvGeometry g) {
         int k = g.kh();
+        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(),
+                g.w());
+        boolean direct = DirectConvolutions.applies(t);
+        boolean winograd = !direct && WINOGRAD && WinogradConvolutions.applies(t);
+        if (!direct && !winograd && SIMD && !ImageForward.readsImage(t) && g.cout() >= COLUMNS_MIN_DEPTH) {
+            return inputGradByColumns(gy, wt, g);
+        }
         float[] flipped = ArrayPool.dirty(wt.length);
         for (int co = 0; co < g.cout(); co++) {
             for (int ci = 0; ci < g.cin(); ci++) {
@@ -229,14 +242,21 @@ final class CpuConvolutions {
                 }
             }
         }
-        ConvGeometry t = new ConvGeometry(g.n(), g.cout(), g.ho(), g.wo(), g.cin(), k, k, 1, k - 1 - g.pad(), g.h(),
-                g.w());
-        float[] dx = DirectConvolutions.applies(t) ? DirectConvolutions.forward(gy, flipped, t)
-                : WINOGRAD && WinogradConvolutions.applies(t) ? WinogradConvolutions.forward(gy, flipped, t)
+        float[] dx = direct ? DirectConvolutions.forward(gy, flipped, t)
+                : winograd ? WinogradConvolutions.forward(gy, flipped, t)
                 : forwardPerImage(gy, flipped, t);
         ArrayPool.give(flipped);
         return dx;
     }
+
+    /**
+     * Output channels (the dcols product's depth) from which a stride-1 input gradient that would run on the padded
+     * grid ({@link ImageForward#forwardPitched}) goes through dcols + col2im instead: that product has no padding
+     * to compute (its columns are the output gradient's own pixels). Measured (harness, AMD Zen 5, 2 threads): the
+     * SARB's at 64 px, [8,256,16,16] -> 18x18 with 256 channels, 9.2-10.1 -> 6.7-7.1 ms; with 64 channels
+     * ([8,64,16,16] -> [8,256,18,18]) 2.2-3.0 against 2.7-3.0, so not there.
+     */
+    static final int COLUMNS_MIN_DEPTH = 256;
 
     /**
      * dW = dY * cols^T as ONE product over the whole batch: its inner dimension runs over every (image, output
@@ -515,6 +535,11 @@ final class CpuConvolutions {
                         continue;
                     }
                     int row = plane + iy * g.w() + shift;
+                    if (s == 1 && SIMD) {
+                        // runs as short as a row (16 at 64 px): too short for the JIT's own vector loop
+                        VectorLoops.addInto(dx, row + lo, cols, src + lo, hi - lo);
+                        continue;
+                    }
                     for (int ox = lo; ox < hi; ox++) {
                         dx[row + ox * s] += cols[src + ox];
                     }

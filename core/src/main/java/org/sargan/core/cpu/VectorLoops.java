@@ -562,6 +562,18 @@ final class VectorLoops {
         }
     }
 
+    /** dst[d0 + i] += src[s0 + i] for i below n, a vector at a time (the same floats as the scalar loop). */
+    static void addInto(float[] dst, int d0, float[] src, int s0, int n) {
+        int l = S.length();
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            FloatVector.fromArray(S, dst, d0 + i).add(FloatVector.fromArray(S, src, s0 + i)).intoArray(dst, d0 + i);
+        }
+        for (; i < n; i++) {
+            dst[d0 + i] += src[s0 + i];
+        }
+    }
+
     static int lanes() {
         return S.length();
     }

@@ -147,6 +147,46 @@ class ConvReferenceTest {
     }
 
     /**
+     * The input gradient against its definition, dx[n][ci][iy][ix] = sum of gy[n][co][oy][ox] * w[co][ci][ky][kx] over
+     * iy = oy*s - p + ky, ix = ox*s - p + kx, in double: shapes for the dcols route of stride-1 gradients with 256
+     * output channels that would otherwise run on the padded grid (COLUMNS_MIN_DEPTH), whose col2im adds rows a
+     * vector at a time (rows of 5 and of 33: a tail alone, two vectors and a tail).
+     */
+    @ParameterizedTest(name = "input gradient n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
+    @CsvSource({"2, 16, 6, 7, 256, 3, 1, 0", "1, 16, 20, 35, 256, 3, 1, 0", "1, 17, 9, 9, 256, 3, 1, 1"})
+    void inputGradientMatchesItsDefinition(int n, int ci, int h, int wd, int co, int k, int s, int p) {
+        Random r = new Random(ci * 131L + wd);
+        ConvSpec spec = new ConvSpec(s, p);
+        int ho = spec.outSize(h, k);
+        int wo = spec.outSize(wd, k);
+        float[] w = random(r, co * ci * k * k);
+        float[] gy = random(r, n * co * ho * wo);
+        double[] dx = new double[n * ci * h * wd];
+        for (int b = 0; b < n; b++) {
+            for (int o = 0; o < co; o++) {
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        double gv = gy[((b * co + o) * ho + oy) * wo + ox];
+                        for (int c = 0; c < ci; c++) {
+                            for (int ky = 0; ky < k; ky++) {
+                                for (int kx = 0; kx < k; kx++) {
+                                    int iy = oy * s - p + ky;
+                                    int ix = ox * s - p + kx;
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < wd) {
+                                        dx[((b * ci + c) * h + iy) * wd + ix] += gv * w[((o * ci + c) * k + ky) * k + kx];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        org.sargan.core.ConvGeometry g = new org.sargan.core.ConvGeometry(n, ci, h, wd, co, k, k, s, p, ho, wo);
+        assertClose(dx, CpuConvolutions.inputGrad(gy, w, g), "input gradient");
+    }
+
+    /**
      * Both routes of every product on odd shapes: the batched one for tiny outputs (SmallImageConvolutions) and the
      * per-image one, each against the direct loops (forward) and against each other (both gradients, whose
      * per-image route the test above checks against the adjoint).
