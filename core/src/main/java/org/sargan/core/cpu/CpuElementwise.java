@@ -25,6 +25,10 @@ final class CpuElementwise {
                     : op == Unary.LEAKY_RELU ? VectorLoops.Rectifier.LEAKY : VectorLoops.Rectifier.SLOPE, x, y, a, lo, hi);
             return;
         }
+        if (SIMD && op == Unary.TANH) {
+            VectorLoops.tanh(x, y, lo, hi);
+            return;
+        }
         switch (op) {
             case NEG -> { for (int i = lo; i < hi; i++) { y[i] = -x[i]; } }
             case EXP -> { for (int i = lo; i < hi; i++) { y[i] = (float) Math.exp(x[i]); } }
