@@ -264,6 +264,11 @@ final class CpuConvolutions {
      * image, accumulated, had chains of Ho*Wo: 4 for a 2x2 output, and C written N times.)
      */
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
+        // before the direct route: the generator's first layer (10 -> 64, 7x7) 7.5 -> 6.4 ms at 64 px, 27.3 -> 22.4
+        // at 128 px (harness, AMD Zen 5, 2 threads)
+        if (WeightGradFromTaps.applies(g) && g.patch() > NARROW_PATCH) {
+            return WeightGradFromTaps.weightGrad(x, gy, g);
+        }
         if (DirectConvolutions.appliesToWeightGrad(g)) {
             return DirectConvolutions.weightGrad(x, gy, g);
         }
@@ -275,9 +280,6 @@ final class CpuConvolutions {
         }
         if (!g.isPointwise() && g.patch() <= NARROW_PATCH) {
             return weightGradNarrow(x, gy, g);
-        }
-        if (WeightGradFromTaps.applies(g)) {
-            return WeightGradFromTaps.weightGrad(x, gy, g);
         }
         if (!g.isPointwise()) {
             return weightGradInGroups(x, gy, g);

@@ -15,7 +15,8 @@ import org.sargan.core.ConvGeometry;
  * </pre>
  * Images in groups ({@link PaddedImages#GROUP}, so only a group's padded copies exist at once), each image's pixels
  * in blocks of {@link #KC}, in that order for every element: the threads split the patch's rows only, so results do
- * not depend on the thread count. Needs the 8-row SIMD kernel, a patch in blocks of 8 and Cout in whole panels.
+ * not depend on the thread count. Needs the 8-row SIMD kernel and Cout in whole panels; a patch that is not a whole
+ * number of 8-row blocks (the generator's 7x7 first layer: 490) is computed with the last tap repeated.
  *
  * <p>Measured against the gathered route (harness, AMD Zen 5, 2 threads, min of 5-17 calls, ms): [8,64,64,64] ->
  * 128 4x4 s2 6.93 -> 5.83, at 128 px 26.9 -> 23.2; [8,256,18,18] -> 64 3x3 2.11 -> 1.55; [16,64,32,32] -> 128
@@ -32,14 +33,14 @@ final class WeightGradFromTaps {
     }
 
     static boolean applies(ConvGeometry g) {
-        return SimdSupport.enabled() && VectorGemmKernel.MR == 8 && !g.isPointwise() && g.patch() % 8 == 0
+        return SimdSupport.enabled() && VectorGemmKernel.MR == 8 && !g.isPointwise()
                 && g.cout() % VectorGemmKernel.NR == 0 && g.outPixels() >= KC;
     }
 
     static float[] weightGrad(float[] x, float[] gy, ConvGeometry g) {
         if (!applies(g)) {
-            throw new IllegalArgumentException("weight gradient from taps: needs the 8-row SIMD kernel, a patch in"
-                    + " blocks of 8 and output channels in panels of " + (SimdSupport.enabled() ? VectorGemmKernel.NR
+            throw new IllegalArgumentException("weight gradient from taps: needs the 8-row SIMD kernel and output"
+                    + " channels in panels of " + (SimdSupport.enabled() ? VectorGemmKernel.NR
                     : "(SIMD off)") + "; got " + g);
         }
         int patch = g.patch();
@@ -47,17 +48,20 @@ final class WeightGradFromTaps {
         int pixels = g.outPixels();
         int nr = VectorGemmKernel.NR;
         int panels = cout / nr;
-        int[] taps = PaddedImages.tapOffsets(g);
+        // the patch rounded up to whole 8-row blocks: the extra rows repeat the last tap and are dropped at the end
+        int rows = (patch + 7) / 8 * 8;
+        int[] taps = java.util.Arrays.copyOf(PaddedImages.tapOffsets(g), rows);
+        java.util.Arrays.fill(taps, patch, rows, taps[patch - 1]);
         int wp = g.w() + 2 * g.pad();
         int[] kmap = new int[pixels];
         for (int p = 0; p < pixels; p++) {
             kmap[p] = (p / g.wo()) * g.stride() * wp + (p % g.wo()) * g.stride();
         }
-        float[] dwT = ArrayPool.dirty(patch * cout);
+        float[] dwT = ArrayPool.dirty(rows * cout);
         // image i of a group, panel q: dY^T (pixels x 32 couts) k-major at (i * panels + q) * pixels * nr
         int group = PaddedImages.GROUP;
         float[] bp = ArrayPool.dirty(Math.min(group, g.n()) * panels * pixels * nr);
-        int tasks = (patch + TASK_ROWS - 1) / TASK_ROWS;
+        int tasks = (rows + TASK_ROWS - 1) / TASK_ROWS;
         PaddedImages.inGroups(x, g, group, (xps, lo, hi) -> {
             Parallel.forEach((hi - lo) * panels, u -> {
                 int img = lo + u / panels;
@@ -71,7 +75,7 @@ final class WeightGradFromTaps {
                 }
             });
             Parallel.forEach(tasks, t -> {
-                int r1 = Math.min(patch, (t + 1) * TASK_ROWS);
+                int r1 = Math.min(rows, (t + 1) * TASK_ROWS);
                 for (int img = lo; img < hi; img++) {
                     float[] xp = xps[img];
                     for (int p0 = 0; p0 < pixels; p0 += KC) {
