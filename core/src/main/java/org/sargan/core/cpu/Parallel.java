@@ -14,12 +14,16 @@ public final class Parallel {
             Runtime.getRuntime().availableProcessors()));
     private static final ThreadLocal<Boolean> IN_TASK = ThreadLocal.withInitial(() -> Boolean.FALSE);
     /**
-     * How long an idle helper keeps polling for the next job before it parks. A step is hundreds of parallel
-     * loops, many of them tens of microseconds long; waking a parked thread took 30-40 us on a 2-core virtual
-     * machine (a loop of four 5 us tasks: 38-48 us through an executor against 10 ideal), so helpers spin through
-     * the gaps between an op's loops and sleep only when the work stops.
+     * How long an idle helper keeps polling for the next job before it parks ({@code -Dsargan.spinMicros}, default
+     * 20,000). A step is hundreds of parallel loops, many of them tens of microseconds long, with serial stretches
+     * between them; waking a parked thread took 30-40 us on a 2-core virtual machine (a loop of four 5 us tasks:
+     * 38-48 us through an executor against 10 ideal), so helpers spin through the gaps and sleep only when the work
+     * stops. With 200 us the helper parked in the step's longer serial stretches, and the whole step was slower and
+     * less steady: a 64 px D+G step (AMD Zen 5, 2 threads, six alternated pairs of fresh processes) took
+     * 494-894 ms, median 614, against 504-722, median 538, with 20 ms (the G forward alone: 46-62 ms, median
+     * 50, against 48-65, median 53: within the noise). Intel's OpenMP runtime, under PyTorch, spins 200 ms by default.
      */
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 1000L * Long.getLong("sargan.spinMicros", 20_000L);
     /** With more threads than cores a polling helper would take a core from a working one: then helpers park at once. */
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
