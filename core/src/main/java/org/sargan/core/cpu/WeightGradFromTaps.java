@@ -28,6 +28,8 @@ final class WeightGradFromTaps {
     private static final int KC = 256;
     /** Patch rows per task: a few tasks per thread, whole 8-row blocks. */
     private static final int TASK_ROWS = 64;
+    /** Patch rows per block of the final transpose: 16 rows of up to 512 channels are 32 KiB. */
+    private static final int TRANSPOSE_ROWS = 16;
 
     private WeightGradFromTaps() {
     }
@@ -94,9 +96,16 @@ final class WeightGradFromTaps {
         });
         ArrayPool.give(bp);
         float[] dw = ArrayPool.dirty(cout * patch);
-        Parallel.forEach(cout, co -> {
-            for (int t = 0; t < patch; t++) {
-                dw[co * patch + t] = dwT[t * cout + co];
+        // dW = (dW^T)^T in blocks of TRANSPOSE_ROWS patch rows: the block's rows of dW^T stay in L1 while every
+        // output channel's run of the block is written (a column at a time through all of dW^T missed the cache on
+        // every load: the SARB's 2304 x 256, 2 threads, 0.38-0.39 -> 0.17-0.19 ms)
+        Parallel.forEach((patch + TRANSPOSE_ROWS - 1) / TRANSPOSE_ROWS, b -> {
+            int t0 = b * TRANSPOSE_ROWS;
+            int t1 = Math.min(patch, t0 + TRANSPOSE_ROWS);
+            for (int co = 0; co < cout; co++) {
+                for (int t = t0; t < t1; t++) {
+                    dw[co * patch + t] = dwT[t * cout + co];
+                }
             }
         });
         ArrayPool.give(dwT);
