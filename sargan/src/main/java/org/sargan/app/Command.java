@@ -21,7 +21,7 @@ enum Command {
                     + "translate reads"),
             opt("identities", "N", "6", "without --train: held-out built-in identities, one row each"),
             opt("intensity", "EXPRESSION", "happy", "without --train: the expression of the intensity strip"),
-            opt("iters", "N", "6000", "with --train: training iterations"),
+            opt("iters", "N", "9000", "with --train: training iterations"),
             opt("lr", "X", "2e-4", "with --train: learning rate of both Adam optimisers"),
             opt("out", "DIR", "runs/demo", "output folder"),
             flag("overwrite", "with --train: replace a run already in --out")),
