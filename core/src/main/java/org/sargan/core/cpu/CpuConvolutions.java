@@ -220,7 +220,8 @@ final class CpuConvolutions {
     /**
      * For stride 1 the input gradient is itself a convolution: of dy with the kernel flipped in space and its
      * channel roles swapped, padded by k - 1 - pad. Running it through the forward path avoids the dcols buffer and
-     * the scatter-add of col2im.
+     * the scatter-add of col2im, except where the forward would not read its image in place and the depth is large
+     * ({@link #COLUMNS_MIN_DEPTH}).
      */
     private static float[] inputGradAsConv(float[] gy, float[] wt, ConvGeometry g) {
         int k = g.kh();
@@ -250,9 +251,11 @@ final class CpuConvolutions {
     }
 
     /**
-     * Output channels (the dcols product's depth) from which a stride-1 input gradient that would run on the padded
-     * grid ({@link ImageForward#forwardPitched}) goes through dcols + col2im instead: that product has no padding
-     * to compute (its columns are the output gradient's own pixels). Measured (harness, AMD Zen 5, 2 threads): the
+     * Output channels (the dcols product's depth) from which a stride-1 input gradient whose transposed convolution
+     * would not read its image in place ({@link ImageForward#readsImage} false: the padded grid of
+     * {@link ImageForward#forwardPitched}, or gathered panels) goes through dcols + col2im instead: that product has
+     * no padding to compute (its columns are the output gradient's own pixels). Only the padded-grid case was
+     * measured, the only one in SARGAN at batch 8 (harness, AMD Zen 5, 2 threads): the
      * SARB's at 64 px, [8,256,16,16] -> 18x18 with 256 channels, 9.2-10.1 -> 6.7-7.1 ms; with 64 channels
      * ([8,64,16,16] -> [8,256,18,18]) 2.2-3.0 against 2.7-3.0, so not there.
      */

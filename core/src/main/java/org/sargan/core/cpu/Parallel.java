@@ -21,7 +21,7 @@ public final class Parallel {
      * stops. With 200 us the helper parked in the step's longer serial stretches, and the whole step was slower and
      * less steady: a 64 px D+G step (AMD Zen 5, 2 threads, six alternated pairs of fresh processes) took
      * 494-894 ms, median 614, against 504-722, median 538, with 20 ms (the G forward alone: 46-62 ms, median
-     * 50, against 48-65, median 53: within the noise). Intel's OpenMP runtime, under PyTorch, spins 200 ms by default.
+     * 50, against 48-65, median 53: within the noise).
      */
     private static final long SPIN_NANOS = 1000L * Long.getLong("sargan.spinMicros", 20_000L);
     /** With more threads than cores a polling helper would take a core from a working one: then helpers park at once. */

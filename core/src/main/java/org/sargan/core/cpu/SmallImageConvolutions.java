@@ -15,8 +15,9 @@ import org.sargan.core.ConvGeometry;
  * </pre>
  * The weight matrix is never packed: {@link InPlaceProducts} reads it where it lies, once per product (packing
  * 32 MiB of weights, as A or as B panels, cost more than the multiply); with the 8-row SIMD kernel the forward
- * streams it through the GEMM micro-kernel instead ({@link WeightRowsProduct}, 1.1-1.4x the dot products). Every row's sums run in the same k order,
- * and the split over threads is by blocks of columns only, so results do not depend on the thread count.
+ * streams it through the GEMM micro-kernel instead ({@link WeightRowsProduct}, 1.1-1.4x the dot products). Every
+ * row's sums run in the same k order, and the threads split the outputs only (blocks of columns, or W's rows in
+ * {@link WeightRowsProduct}), never a sum, so results do not depend on the thread count.
  */
 final class SmallImageConvolutions {
     /** Output pixels per image below which the batched products win (measured: 4x4 and 2x2 outputs, 2-10x). */

@@ -5,8 +5,8 @@ package org.sargan.core.cpu;
  * large weight matrix, read once, in place, and whose right operand is small. The discriminator's last layers are
  * the case ({@link SmallImageConvolutions}): W is Cout x patch (up to 1024 x 8192, 32 MiB) and B the batch's
  * im2col, 32-256 columns (images x output pixels). Packing W as GEMM panels cost more than the multiply; the dot
- * products of {@link InPlaceProducts#dots} read it in place but ran at 170-200 GFLOP/s (AMD Zen 5, 2 threads), a
- * horizontal sum per 4 x 4 block and as many loads as multiply-adds.
+ * products of {@link InPlaceProducts#dots} read it in place but ran at 209-261 GFLOP/s (AMD Zen 5, 2 threads, the
+ * harness of {@link #KC}), a horizontal sum per 4 x 4 block and as many loads as multiply-adds.
  *
  * <p>Here only B is packed (into the SIMD micro-kernel's panels, once, shared by the threads) and the micro-kernel
  * broadcasts W's values straight from 8 of its rows ({@link VectorGemmKernel#runRowsA8}): the GEMM's own inner loop,
@@ -16,10 +16,11 @@ package org.sargan.core.cpu;
  */
 final class WeightRowsProduct {
     /**
-     * Depth of one block: 128 rather than the GEMM's 256. W's 8 rows are a power-of-two distance apart in the
-     * discriminator (8,192 floats), so the 8 lines the kernel reads from them fall in one L1 set, beside the B panel
-     * block (kc x 32 floats); measured on 1024 x 8192 x 32 and three other D shapes, 2 threads: 247-317 GFLOP/s
-     * with 128, 263-283 with 256, 253-310 with 64, 268-287 with 512-2048 (the dot products: 209-261).
+     * Depth of one block. Measured on 1024 x 8192 x 32 and three other D shapes (harness, AMD Zen 5, 2 threads):
+     * 247-317 GFLOP/s with 128, 263-283 with 256, 253-310 with 64, 268-287 with 512-2048 (the dot products:
+     * 209-261). The ranges overlap: 128 had the best top of the range, not a clear win; a guess at why smaller
+     * blocks help, not measured: W's 8 rows are a power-of-two distance apart in the discriminator (8,192 floats),
+     * so the 8 lines the kernel reads from them fall in one L1 set, beside the B panel block (kc x 32 floats).
      */
     private static final int KC = 128;
     /** Rows of W per task: a few tasks per thread for balance, each a whole number of 8-row blocks. */
