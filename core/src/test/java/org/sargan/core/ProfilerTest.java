@@ -46,6 +46,13 @@ class ProfilerTest {
         assertTrue(first.contains("matmul [16,8] [8,4]") && first.contains("GFLOP/s") && !first.contains("conv2d"),
                 first);
         assertTrue(out.substring(out.indexOf("second:")).contains("conv2d [2,3,8,8] w[5,3,3,3] s1p1"), out);
+        // the fastest call of a row made once is that call: the same time as the row's total
+        assertTrue(first.contains("fastest ms"), first);
+        String row = first.lines().filter(l -> l.contains("matmul [16,8] [8,4]")).findFirst().orElseThrow();
+        String[] cells = row.trim().split("\\s+");
+        double each = Double.parseDouble(cells[cells.length - 5]);
+        double fastest = Double.parseDouble(cells[cells.length - 1]);
+        assertTrue(Math.abs(each - fastest) <= 0.006, row);
         // nothing is timed once the profile is closed
         assertTrue(!(a.backend() instanceof Profiler.Timed));
     }
