@@ -36,11 +36,16 @@ final class CpuConvolutions {
         if (WINOGRAD && WinogradConvolutions.applies(g)) {
             return WinogradConvolutions.forward(x, wt, g);
         }
+        if (PHASE_WINOGRAD && PhaseWinograd.applies(g)) {
+            return PhaseWinograd.forward(x, wt, g);
+        }
         return FewChannelConvolutions.applies(g) ? FewChannelConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);
     }
 
     /** Whether wide stride-1 3x3 layers use {@link WinogradConvolutions} ({@code -Dsargan.winograd=false}: GEMMs). */
     static final boolean WINOGRAD = !"false".equals(System.getProperty("sargan.winograd"));
+    /** Whether 4x4 stride-2 layers use {@link PhaseWinograd} ({@code -Dsargan.phaseWinograd=false}: GEMMs). */
+    static final boolean PHASE_WINOGRAD = !"false".equals(System.getProperty("sargan.phaseWinograd"));
     private static final boolean SIMD = SimdSupport.enabled();
 
     /** One GEMM per image (and column range), the weights packed once: for images of many output pixels. */

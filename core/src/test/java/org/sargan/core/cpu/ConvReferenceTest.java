@@ -131,7 +131,12 @@ class ConvReferenceTest {
         // the weight gradient from taps (WeightGradFromTaps, with the 8-row SIMD kernel of 512-bit vectors; with
         // narrower vectors these shapes take the gathered route, checked the same way): 256 pixels an image over an
         // odd number of images, and 600 (a partial last block of pixels) with 64 output channels (two panels)
-        "3, 5, 32, 32, 32, 4, 2, 1", "1, 8, 20, 30, 64, 3, 1, 1"})
+        "3, 5, 32, 32, 32, 4, 2, 1", "1, 8, 20, 30, 64, 3, 1, 1",
+        // 4x4 stride 2 by phase Winograd (PhaseWinograd, with SIMD; rows of 32 and 64 outputs): one tile row, an
+        // odd channel count over three images, 130 output channels (a partial row block of the products), and 288
+        // tiles an image in bands of tile rows (8 and 1) over two images
+        "1, 32, 4, 64, 8, 4, 2, 1", "3, 33, 8, 64, 12, 4, 2, 1", "1, 40, 12, 128, 130, 4, 2, 1",
+        "2, 32, 36, 128, 8, 4, 2, 1"})
     void forwardOnLargerImagesMatchesDirectLoops(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(h * 31L + wd);
         ConvSpec spec = new ConvSpec(s, p);
