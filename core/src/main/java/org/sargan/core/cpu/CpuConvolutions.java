@@ -36,7 +36,8 @@ final class CpuConvolutions {
         if (WINOGRAD && WinogradConvolutions.applies(g)) {
             return WinogradConvolutions.forward(x, wt, g);
         }
-        if (PHASE_WINOGRAD && PhaseWinograd.applies(g)) {
+        // SIMD first: PhaseWinograd's vector constants need the jdk.incubator.vector module to load at all
+        if (PHASE_WINOGRAD && SIMD && PhaseWinograd.applies(g)) {
             return PhaseWinograd.forward(x, wt, g);
         }
         return FewChannelConvolutions.applies(g) ? FewChannelConvolutions.forward(x, wt, g) : forwardPerImage(x, wt, g);

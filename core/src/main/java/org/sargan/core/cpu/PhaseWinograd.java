@@ -33,7 +33,8 @@ import org.sargan.core.ConvGeometry;
  * wholly on one thread), never along a sum, so results do not depend on the thread count. Needs SIMD, even output
  * sizes and output rows of whole vectors of tiles (with 512-bit vectors: 32 output columns; in SARGAN the
  * generator's two downsampling layers at 128 px, its first at 64 px, and the discriminator's 64 -> 128 layer at
- * 128 px).
+ * 128 px). Loaded only when {@link SimdSupport#enabled()} (its constants are vectors: without the
+ * jdk.incubator.vector module the class cannot initialise).
  *
  * <p>Measured (AMD Zen 5, 2 threads; harness, the GEMM route against this one alternated, min ms): [8,64,128,128]
  * -> 128 23.9 -> 17.2, [8,128,64,64] -> 256 19.6 -> 14.5, [8,64,64,64] -> 128 5.3 -> 4.0, [16,64,64,64] -> 128
