@@ -36,11 +36,12 @@ import org.sargan.core.ConvGeometry;
  * 128 px). Loaded only when {@link SimdSupport#enabled()} (its constants are vectors: without the
  * jdk.incubator.vector module the class cannot initialise).
  *
- * <p>Measured (AMD Zen 5, 2 threads; harness, the GEMM route against this one alternated, min ms): [8,64,128,128]
- * -> 128 23.9 -> 17.2, [8,128,64,64] -> 256 19.6 -> 14.5, [8,64,64,64] -> 128 5.3 -> 4.0, [16,64,64,64] -> 128
- * 10.5 -> 8.5, [8,32,64,64] -> 64 1.47 -> 1.13. Inside a 128 px D+G step (profiled, two runs of each route), the
- * eligible rows took 109-137 -> 70-71 ms of the D step and 268-335 -> 165-185 ms of the G step. Max abs difference
- * to double-precision loops 3e-6 to 1.1e-5 for outputs up to 11 (the GEMM route's 1.4e-6 to 4.4e-6).
+ * <p>Measured (AMD Zen 5, 2 threads; harness, the GEMM route against this one alternated, min ms, two runs):
+ * [8,64,128,128] -> 128 24.1-24.2 -> 15.4-15.5, [8,128,64,64] -> 256 20.8-21.6 -> 13.6-14.2, [8,64,64,64] -> 128
+ * 5.6-5.8 -> 3.9-4.0, [16,64,64,64] -> 128 10.8-11.7 -> 7.4-8.4. Inside a 128 px D+G step (profiled, two runs of
+ * each route, bands of 128 tiles), the eligible rows took 109-137 -> 70-71 ms of the D step and 268-335 -> 165-185
+ * ms of the G step. Max abs difference to double-precision loops 3e-6 to 1.1e-5 for outputs up to 11 (the GEMM
+ * route's 1.4e-6 to 4.4e-6).
  */
 final class PhaseWinograd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -49,12 +50,13 @@ final class PhaseWinograd {
     static final int MIN_CHANNELS = 32;
     /**
      * Tiles per group: whole images up to this many tiles, else bands of an image's tile rows. Bounds V (9 x 4 Cin
-     * x tiles floats) and M, which the array pool keeps: whole images at 128 px made V 9.4 MB and a D+G step peaked
-     * 25 MiB higher than by the GEMM route. Harness, AMD Zen 5, 2 threads, [8,64,128,128] -> 128: whole images
-     * 19.6-20.9 ms, bands of 256 tiles 17.2-24.6, of 128 17.0-17.3, of 512 17.8 (the GEMM route 22.6-24.4); the
-     * other layers within noise of each other (measured with each step of a band a parallel loop of its own).
+     * x tiles floats) and M, one of each per thread. Harness, AMD Zen 5, 2 threads, one task per band (min ms):
+     * [8,64,128,128] -> 128 15.9-16.3 with 128 tiles, 15.4-15.5 with 64 (the GEMM route 24.0-27.2); [8,128,64,64]
+     * -> 256 14.9-16.0 and 13.6-14.2 (20.8-23.5); a 128 px D+G step peaked at 1,984-1,992 MiB with 128 tiles and
+     * 1,982-1,986 with 64 (the GEMM route 1,976). With a parallel loop per step of a band, whole images (V 9.4 MB at
+     * 128 px) and bands of 128-512 tiles had run within noise of each other.
      */
-    private static final int GROUP_TILES = 128;
+    private static final int GROUP_TILES = 64;
     private static final ThreadLocal<float[]> PLANE = ThreadLocal.withInitial(() -> new float[0]);
     /**
      * Each thread's V and M, grown to the largest a layer has needed and reused by every layer: through the array
