@@ -575,18 +575,30 @@ final class VectorLoops {
      * {@code (float) Math.tanh}, the rest one ulp off ({@link #TANH_ULPS}; the series to x^19 with the switch at 0.55
      * had one 2-ulp value, to x^21 with the switch at 0.8 values 4 ulp off); interpreted, compiled on JDK 17 and 25,
      * and with 8 lanes (AVX2) the same bits. 0.63 ns an element on one core (AMD Zen 5), against 0.36 for the Vector
-     * API's TANH and 17 for the scalar route (harness; inside a 128 px G forward it took 2.4-4.8 ms a call, 6-12
-     * ns an element, against 0.09 ms by the Vector API's TANH, for reasons not yet found: the same compiled code in
-     * a harness of the same op on the same shape ran at 0.36-0.42 whatever the input's scale, and making 2^k from
-     * floats instead of IntVector bits changed nothing). The elements past the last whole vector go through
-     * {@link #tanhLane}, the same arithmetic one float at a time, so the thread count changes nothing.
+     * API's TANH and 17 for the scalar route (harness). As one loop it took 2.4-4.8 ms a call inside a 128 px G
+     * forward (0.09 by TANH); a harness reproduced that only after running other kernels first (5.6-6.0 ns an
+     * element, its parts alone 0.07-0.17), so it runs as two passes ({@link #tanhSeries}, then
+     * {@link #tanhExponential}): 1.6 ns in that harness, a fastest call of 0.42 ms in the G forward. The elements
+     * past the last whole vector go through {@link #tanhLane}, the same arithmetic one float at a time, so the
+     * thread count changes nothing.
      */
     static void tanh(float[] x, float[] y, int lo, int hi) {
-        int l = S.length();
-        int i = lo;
-        for (; i + l <= hi; i += l) {
+        int whole = lo + (hi - lo) / S.length() * S.length();
+        tanhSeries(x, y, lo, whole);
+        tanhExponential(x, y, lo, whole);
+        for (int i = whole; i < hi; i++) {
+            y[i] = tanhLane(x[i]);
+        }
+    }
+
+    /**
+     * {@link #tanh}'s first pass: y = x below 2^-12, else the series (the exponential's lanes overwrite it in the
+     * second pass). Two loops, not one: in one method, after the other kernels had run (JIT profiles shared with
+     * them), the loop ran at 5.6-6.0 ns an element against 0.64 in a fresh JVM, its parts at 0.07-0.17 each.
+     */
+    private static void tanhSeries(float[] x, float[] y, int lo, int hi) {
+        for (int i = lo; i < hi; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector a = v.abs();
             // |x| < SERIES_BELOW: x + x z p(z), z = x^2, p the series' coefficients from x^3 on
             FloatVector z = v.mul(v);
             FloatVector p = z.mul(9.69153796e-5f).add(-2.39129114e-4f);
@@ -598,8 +610,16 @@ final class VectorLoops {
             p = p.mul(z).add(-5.39682540e-2f);
             p = p.mul(z).add(1.33333333e-1f);
             p = p.mul(z).add(-3.33333333e-1f);
-            FloatVector small = v.add(v.mul(z).mul(p));
-            // |x| >= SERIES_BELOW: e = e^{2|x|} = 2^k e^r, k = round(2|x| / ln2), r = 2|x| - k ln2 (ln2 in two parts)
+            v.add(v.mul(z).mul(p)).blend(v, v.abs().lt(0x1p-12f)).intoArray(y, i);
+        }
+    }
+
+    /** {@link #tanh}'s second pass: from SERIES_BELOW on, 1 - 2 / (e^{2|x|} + 1) with the sign of x. */
+    private static void tanhExponential(float[] x, float[] y, int lo, int hi) {
+        for (int i = lo; i < hi; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector a = v.abs();
+            // e = e^{2|x|} = 2^k e^r, k = round(2|x| / ln2), r = 2|x| - k ln2 (ln2 in two parts)
             FloatVector t2 = a.min(9.5f).mul(2f);
             // k rounded to the nearest integer by adding 1.5 * 2^23: it is then the float's low mantissa bits
             FloatVector kShifted = t2.mul(1.44269504f).add(0x1.8p23f);
@@ -616,10 +636,7 @@ final class VectorLoops {
             FloatVector e = q.mul(twoToK.reinterpretAsFloats());
             FloatVector large = FloatVector.broadcast(S, 2f).div(e.add(1f)).neg().add(1f);
             large = large.blend(large.neg(), v.lt(0f));
-            large.blend(small, a.lt(SERIES_BELOW)).blend(v, a.lt(0x1p-12f)).intoArray(y, i);
-        }
-        for (; i < hi; i++) {
-            y[i] = tanhLane(x[i]);
+            FloatVector.fromArray(S, y, i).blend(large, a.lt(SERIES_BELOW).not()).intoArray(y, i);
         }
     }
 
