@@ -49,25 +49,57 @@ final class CpuElementwise {
     }
 
     /**
-     * tanh in double through Math.exp, which the JIT compiles to a fast intrinsic (Math.tanh is not: 39 ns an
-     * element measured, the generator's output layer took 3.8 ms for 98,304 values). Near zero, where (e - 1) / (e + 1)
-     * would cancel, the Taylor series to x^7 (its next term is below 3e-13 of x for |x| < 1/16); beyond 20, +-1 (exp
-     * would overflow at 355). Either way the double result is rounded once to float: off from (float) Math.tanh by
-     * at most one unit in the last place. Keeps -0, NaN and the infinities as Math.tanh does.
+     * tanh(x) one float at a time, from adds, multiplies, one division and bit shifts only: the same operations in
+     * the same order as each lane of {@link VectorLoops#tanh}. Java's float arithmetic is exactly rounded, as every
+     * vector lane's is, so the route without SIMD, the vector route and its tail give the same bits, compiled or
+     * interpreted (the Vector API's TANH and Math.tanh are neither: see {@link VectorLoops#tanh}). Below 2^-12, x
+     * itself (-0 and subnormals stay); below {@link #TANH_SERIES_BELOW} the odd Taylor series to x^21; above, 1 - 2 /
+     * (e^{2|x|} + 1) with the sign of x, e^y as 2^k e^r (|r| <= ln2 / 2, Taylor to r^7), 2|x| clamped to 19 (tanh is
+     * 1 in float from 9.01). NaN stays NaN, the infinities give +-1.
      */
     static float tanh(float x) {
-        double d = x;
-        double a = Math.abs(d);
-        if (a < 0.0625) {
-            double d2 = d * d;
-            return (float) (d * (1 - d2 * (1.0 / 3 - d2 * (2.0 / 15 - d2 * (17.0 / 315)))));
+        float a = Math.abs(x);
+        float z = x * x;
+        float p = z * 9.69153796e-5f + -2.39129114e-4f;
+        p = p * z + 5.90027441e-4f;
+        p = p * z + -1.45583438e-3f;
+        p = p * z + 3.59212803e-3f;
+        p = p * z + -8.86323552e-3f;
+        p = p * z + 2.18694885e-2f;
+        p = p * z + -5.39682540e-2f;
+        p = p * z + 1.33333333e-1f;
+        p = p * z + -3.33333333e-1f;
+        float small = x + x * z * p;
+        float t2 = Math.min(a, 9.5f) * 2f;
+        // k rounded to the nearest integer by adding 1.5 * 2^23: it is then the float's low mantissa bits
+        float kShifted = t2 * 1.44269504f + 0x1.8p23f;
+        float kf = kShifted - 0x1.8p23f;
+        float r = t2 - kf * 0.693145752f - kf * 1.42860677e-6f;
+        float q = r * 1.98412698e-4f + 1.38888889e-3f;
+        q = q * r + 8.33333333e-3f;
+        q = q * r + 4.16666667e-2f;
+        q = q * r + 1.66666667e-1f;
+        q = q * r + 0.5f;
+        q = q * r + 1f;
+        q = q * r + 1f;
+        float e = q * Float.intBitsToFloat((Float.floatToRawIntBits(kShifted) - (0x4b400000 - 127)) << 23);
+        float large = -(2f / (e + 1f)) + 1f;
+        if (x < 0f) {
+            large = -large;
         }
-        if (a > 20) {
-            return Math.copySign(1f, x);
-        }
-        double e = Math.exp(2 * d);
-        return (float) ((e - 1) / (e + 1));
+        float out = a < TANH_SERIES_BELOW ? small : large;
+        return a < 0x1p-12f ? x : out;
     }
+
+    /**
+     * Where {@link #tanh} changes from its series to the exponential: low enough for the series to x^21, high enough
+     * that 1 - 2 / (e + 1) does not lose digits to cancellation (every fifth float from 2^-13 to 10: the switch at
+     * 0.55, 0.625 and 0.7 kept 1 ulp, at 0.8 it did not).
+     */
+    static final float TANH_SERIES_BELOW = 0.625f;
+
+    /** How far {@link #tanh} may be from {@code (float) Math.tanh}, in units in the last place. */
+    static final int TANH_ULPS = 1;
 
     static float sigmoid(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-x)));

@@ -564,30 +564,27 @@ final class VectorLoops {
     }
 
     /**
-     * y[i] = tanh(x[i]) for i in [lo, hi), a vector at a time, from adds, multiplies, one division and bit shifts
-     * only, so that it gives the same floats whether the JIT has compiled it or not. (The Vector API's own TANH
-     * does not: interpreted it is {@code (float) Math.tanh} lane by lane, compiled an SVML routine that differed in
-     * the last place on 7,167 of 2^20 Gaussian inputs, JDK 17, AMD Zen 5; a run resumed in a fresh JVM would then
-     * not continue bit for bit.) Below 2^-12 the result is x itself (x^3 / 3 is under half an ulp of x, and -0,
-     * subnormals stay); below {@link #SERIES_BELOW} the odd Taylor series to x^21 (the next term is about 3e-9 of the
-     * value); above, 1 - 2 / (e^{2|x|} + 1) with the sign of x, e^y as 2^k e^r (|r| <= ln2 / 2, Taylor to r^7), 2|x|
-     * clamped to 19 (tanh is 1 in float from 9.01). Checked on every float from 2^-13 to 10: 97.9% equal to
-     * {@code (float) Math.tanh}, the rest one ulp off ({@link #TANH_ULPS}; the series to x^19 with the switch at 0.55
-     * had one 2-ulp value, to x^21 with the switch at 0.8 values 4 ulp off); interpreted, compiled on JDK 17 and 25,
-     * and with 8 lanes (AVX2) the same bits. 0.63 ns an element on one core (AMD Zen 5), against 0.36 for the Vector
-     * API's TANH and 17 for the scalar route (harness). As one loop it took 2.4-4.8 ms a call inside a 128 px G
-     * forward (0.09 by TANH); a harness reproduced that only after running other kernels first (5.6-6.0 ns an
-     * element, its parts alone 0.07-0.17), so it runs as two passes ({@link #tanhSeries}, then
-     * {@link #tanhExponential}): 1.6 ns in that harness, a fastest call of 0.42 ms in the G forward. The elements
-     * past the last whole vector go through {@link #tanhLane}, the same arithmetic one float at a time, so the
-     * thread count changes nothing.
+     * y[i] = tanh(x[i]) for i in [lo, hi), a vector at a time: each lane does {@link CpuElementwise#tanh}'s
+     * operations in its order (adds, multiplies, one division, bit shifts), so that the vector route, its tail and
+     * the route without SIMD give the same floats, compiled or not. (The Vector API's own TANH does not: interpreted
+     * it is {@code (float) Math.tanh} lane by lane, compiled an SVML routine that differed in the last place on
+     * 7,167 of 2^20 Gaussian inputs, JDK 17, AMD Zen 5; a run resumed in a fresh JVM would then not continue bit for
+     * bit.) Checked on every float from 2^-13 to 10: 97.9% equal to {@code (float) Math.tanh}, the rest one ulp off
+     * ({@link CpuElementwise#TANH_ULPS}; the series to x^19 with the switch at 0.55 had one 2-ulp value, to x^21
+     * with the switch at 0.8 values 4 ulp off); interpreted, compiled on JDK 17 and 25, and with 8 lanes (AVX2) the
+     * same bits. 0.63 ns an element on one core (AMD Zen 5), against 0.36 for the Vector API's TANH (harness). As
+     * one loop it took 2.4-4.8 ms a call inside a 128 px G forward (0.09 by TANH); a harness reproduced that only
+     * after running other kernels first (5.6-6.0 ns an element, its parts alone 0.07-0.17), so it runs as two passes
+     * ({@link #tanhSeries}, then {@link #tanhExponential}): 1.6 ns in that harness, a fastest call of 0.42 ms in the
+     * G forward. The elements past the last whole vector go through {@link CpuElementwise#tanh} itself, so neither
+     * the thread count nor SIMD changes a bit.
      */
     static void tanh(float[] x, float[] y, int lo, int hi) {
         int whole = lo + (hi - lo) / S.length() * S.length();
         tanhSeries(x, y, lo, whole);
         tanhExponential(x, y, lo, whole);
         for (int i = whole; i < hi; i++) {
-            y[i] = tanhLane(x[i]);
+            y[i] = CpuElementwise.tanh(x[i]);
         }
     }
 
@@ -599,7 +596,7 @@ final class VectorLoops {
     private static void tanhSeries(float[] x, float[] y, int lo, int hi) {
         for (int i = lo; i < hi; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            // |x| < SERIES_BELOW: x + x z p(z), z = x^2, p the series' coefficients from x^3 on
+            // |x| < TANH_SERIES_BELOW: x + x z p(z), z = x^2, p the series' coefficients from x^3 on
             FloatVector z = v.mul(v);
             FloatVector p = z.mul(9.69153796e-5f).add(-2.39129114e-4f);
             p = p.mul(z).add(5.90027441e-4f);
@@ -614,7 +611,7 @@ final class VectorLoops {
         }
     }
 
-    /** {@link #tanh}'s second pass: from SERIES_BELOW on, 1 - 2 / (e^{2|x|} + 1) with the sign of x. */
+    /** {@link #tanh}'s second pass: from TANH_SERIES_BELOW on, 1 - 2 / (e^{2|x|} + 1) with the sign of x. */
     private static void tanhExponential(float[] x, float[] y, int lo, int hi) {
         for (int i = lo; i < hi; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
@@ -636,57 +633,10 @@ final class VectorLoops {
             FloatVector e = q.mul(twoToK.reinterpretAsFloats());
             FloatVector large = FloatVector.broadcast(S, 2f).div(e.add(1f)).neg().add(1f);
             large = large.blend(large.neg(), v.lt(0f));
-            FloatVector.fromArray(S, y, i).blend(large, a.lt(SERIES_BELOW).not()).intoArray(y, i);
+            VectorMask<Float> series = a.lt(CpuElementwise.TANH_SERIES_BELOW);
+            FloatVector.fromArray(S, y, i).blend(large, series.not()).intoArray(y, i);
         }
     }
-
-    /**
-     * One lane of {@link #tanh}: the same operations in the same order on one float. Java's float arithmetic is
-     * exactly rounded, as every vector lane's is, so this gives the vector loop's bits (the elements past its last
-     * whole vector go through here, so a range's bounds, which move with the thread count, change nothing).
-     */
-    static float tanhLane(float x) {
-        float a = Math.abs(x);
-        float z = x * x;
-        float p = z * 9.69153796e-5f + -2.39129114e-4f;
-        p = p * z + 5.90027441e-4f;
-        p = p * z + -1.45583438e-3f;
-        p = p * z + 3.59212803e-3f;
-        p = p * z + -8.86323552e-3f;
-        p = p * z + 2.18694885e-2f;
-        p = p * z + -5.39682540e-2f;
-        p = p * z + 1.33333333e-1f;
-        p = p * z + -3.33333333e-1f;
-        float small = x + x * z * p;
-        float t2 = Math.min(a, 9.5f) * 2f;
-        float kShifted = t2 * 1.44269504f + 0x1.8p23f;
-        float kf = kShifted - 0x1.8p23f;
-        float r = t2 - kf * 0.693145752f - kf * 1.42860677e-6f;
-        float q = r * 1.98412698e-4f + 1.38888889e-3f;
-        q = q * r + 8.33333333e-3f;
-        q = q * r + 4.16666667e-2f;
-        q = q * r + 1.66666667e-1f;
-        q = q * r + 0.5f;
-        q = q * r + 1f;
-        q = q * r + 1f;
-        float e = q * Float.intBitsToFloat((Float.floatToRawIntBits(kShifted) - (0x4b400000 - 127)) << 23);
-        float large = -(2f / (e + 1f)) + 1f;
-        if (x < 0f) {
-            large = -large;
-        }
-        float out = a < SERIES_BELOW ? small : large;
-        return a < 0x1p-12f ? x : out;
-    }
-
-    /**
-     * Where {@link #tanh} changes from its series to the exponential: low enough for the series to x^21, high enough
-     * that 1 - 2 / (e + 1) does not lose digits to cancellation (every fifth float from 2^-13 to 10: the switch at
-     * 0.55, 0.625 and 0.7 kept 1 ulp, at 0.8 it did not).
-     */
-    static final float SERIES_BELOW = 0.625f;
-
-    /** How far {@link #tanh} may be from {@code (float) Math.tanh}, in units in the last place. */
-    static final int TANH_ULPS = 1;
 
     /** dst[d0 + i] += src[s0 + i] for i below n, a vector at a time (the same floats as the scalar loop). */
     static void addInto(float[] dst, int d0, float[] src, int s0, int n) {
