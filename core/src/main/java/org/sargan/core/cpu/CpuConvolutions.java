@@ -45,7 +45,10 @@ final class CpuConvolutions {
 
     /** Whether wide stride-1 3x3 layers use {@link WinogradConvolutions} ({@code -Dsargan.winograd=false}: GEMMs). */
     static final boolean WINOGRAD = !"false".equals(System.getProperty("sargan.winograd"));
-    /** Whether 4x4 stride-2 layers use {@link PhaseWinograd} ({@code -Dsargan.phaseWinograd=false}: GEMMs). */
+    /**
+     * Whether 4x4 stride-2 layers use {@link PhaseWinograd} and their input gradients {@link PhaseWinogradTransposed}
+     * ({@code -Dsargan.phaseWinograd=false}: GEMMs).
+     */
     static final boolean PHASE_WINOGRAD = !"false".equals(System.getProperty("sargan.phaseWinograd"));
     private static final boolean SIMD = SimdSupport.enabled();
 
@@ -183,8 +186,14 @@ final class CpuConvolutions {
     }
 
     static float[] inputGrad(float[] gy, float[] wt, ConvGeometry g) {
-        return SmallImageConvolutions.applies(g) ? SmallImageConvolutions.inputGrad(gy, wt, g)
-                : inputGradPerImage(gy, wt, g);
+        if (SmallImageConvolutions.applies(g)) {
+            return SmallImageConvolutions.inputGrad(gy, wt, g);
+        }
+        // SIMD first, as in the forward: the class's vector constants need the jdk.incubator.vector module
+        if (PHASE_WINOGRAD && SIMD && PhaseWinogradTransposed.applies(g)) {
+            return PhaseWinogradTransposed.inputGrad(gy, wt, g);
+        }
+        return inputGradPerImage(gy, wt, g);
     }
 
     static float[] inputGradPerImage(float[] gy, float[] wt, ConvGeometry g) {

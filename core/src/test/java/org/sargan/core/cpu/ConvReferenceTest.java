@@ -157,10 +157,16 @@ class ConvReferenceTest {
      * The input gradient against its definition, dx[n][ci][iy][ix] = sum of gy[n][co][oy][ox] * w[co][ci][ky][kx] over
      * iy = oy*s - p + ky, ix = ox*s - p + kx, in double: shapes for the dcols route of stride-1 gradients with 256
      * output channels that would otherwise run on the padded grid (COLUMNS_MIN_DEPTH), whose col2im adds rows a
-     * vector at a time (rows of 5 and of 33: a tail alone, two vectors and a tail).
+     * vector at a time (rows of 5 and of 33: a tail alone, two vectors and a tail); and 4x4 stride-2 gradients by
+     * phase Winograd.
      */
     @ParameterizedTest(name = "input gradient n={0} cin={1} {2}x{3} cout={4} k={5} s={6} p={7}")
-    @CsvSource({"1, 16, 6, 7, 256, 3, 1, 0", "1, 16, 20, 35, 256, 3, 1, 0", "1, 17, 9, 9, 256, 3, 1, 1"})
+    @CsvSource({"1, 16, 6, 7, 256, 3, 1, 0", "1, 16, 20, 35, 256, 3, 1, 0", "1, 17, 9, 9, 256, 3, 1, 1",
+        // 4x4 stride 2 by phase Winograd (PhaseWinogradTransposed, with SIMD; output rows of 32 and 64): one tile
+        // row, odd channel counts over three images with a partial panel of tiles, 130 input channels (a partial
+        // row block of the products), and 288 tiles an image in bands of tile rows (8 and 1) over two images
+        "1, 32, 4, 64, 32, 4, 2, 1", "3, 33, 8, 64, 35, 4, 2, 1", "1, 130, 12, 128, 40, 4, 2, 1",
+        "2, 32, 36, 128, 33, 4, 2, 1"})
     void inputGradientMatchesItsDefinition(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(ci * 131L + wd);
         ConvSpec spec = new ConvSpec(s, p);

@@ -117,6 +117,10 @@ class ThreadCountTest {
         // PhaseWinograd with SIMD: 9 products split in column halves, channel tasks, two image groups
         large("conv 4x4 stride 2 by phase Winograd (3, 32, 16, 64)", x -> Convolutions.conv2d(x[0], x[1], null, 2, 1),
                 new int[] {3, 32, 16, 64}, new int[] {24, 32, 4, 4});
+        // PhaseWinogradTransposed with SIMD: bands of 4, 4 and 1 tile rows over two images
+        large("transposed conv 4x4 stride 2 by phase Winograd (2, 40, 18, 32)",
+                x -> Convolutions.convTranspose2d(x[0], x[1], null, 2, 1, 0), new int[] {2, 40, 18, 32},
+                new int[] {40, 32, 4, 4});
         large("instance norm (4, 8, 48, 48)", x -> Normalization.instanceNorm(x[0], x[1], x[2], 1e-5f),
                 new int[] {4, 8, 48, 48}, new int[] {8}, new int[] {8});
         large("attention gate (4, 16, 32, 32)", x -> Attention.gate(x[0], x[1], x[2]), new int[] {4, 16, 32, 32},
