@@ -98,6 +98,35 @@ public interface Backend {
     /** @return {dx, dgamma, dbeta} from the statistics saved by {@link #instanceNorm}. */
     Tensor[] instanceNormGrad(Tensor gy, Tensor x, Tensor gamma, Tensor mean, Tensor rstd);
 
+    /**
+     * {@code relu(instanceNorm(x))}: the same floats as {@link #instanceNorm} followed by {@link Unary#RELU}, which
+     * is what this default does; a backend with a fused kernel writes y once instead of twice.
+     *
+     * @return {y (N, C, H, W), mean (N, C), rstd (N, C)}
+     */
+    default Tensor[] instanceNormRelu(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        Tensor[] r = instanceNorm(x, gamma, beta, eps);
+        Tensor y = unary(Unary.RELU, r[0], 0f);
+        r[0].storage().release();
+        return new Tensor[] {y, r[1], r[2]};
+    }
+
+    /**
+     * The gradient of {@link #instanceNormRelu} from its output y: {@link #instanceNormGrad} of gy times the ReLU's
+     * slope (y > 0 ? 1 : 0), which is what this default does, through a mask and a product as big as x; a backend
+     * with a fused kernel masks each plane as it reads it.
+     *
+     * @return {dx, dgamma, dbeta}
+     */
+    default Tensor[] instanceNormReluGrad(Tensor gy, Tensor y, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        Tensor mask = unary(Unary.LEAKY_RELU_SLOPE, y, 0f);
+        Tensor gn = binary(Binary.MUL, gy, mask, gy.shape());
+        mask.storage().release();
+        Tensor[] g = instanceNormGrad(gn, x, gamma, mean, rstd);
+        gn.storage().release();
+        return g;
+    }
+
     // ---- attention ----
 
     /**

@@ -312,6 +312,18 @@ public final class Profiler implements AutoCloseable {
         }
 
         @Override
+        public Tensor[] instanceNormRelu(Tensor x, Tensor gamma, Tensor beta, float eps) {
+            return time("instance_norm_relu", shape(x), 2 * bytes(x), false,
+                    () -> b.instanceNormRelu(x, gamma, beta, eps));
+        }
+
+        @Override
+        public Tensor[] instanceNormReluGrad(Tensor gy, Tensor y, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+            return time("instance_norm_relu grad", shape(x), 4 * bytes(x), false,
+                    () -> b.instanceNormReluGrad(gy, y, x, gamma, mean, rstd));
+        }
+
+        @Override
         public Tensor attentionGate(Tensor identity, Tensor h, Tensor z) {
             return time("attention_gate", shape(h), 3 * bytes(h) + bytes(z), false,
                     () -> b.attentionGate(identity, h, z));

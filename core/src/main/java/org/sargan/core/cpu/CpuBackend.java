@@ -197,6 +197,23 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor[] instanceNormRelu(Tensor x, Tensor gamma, Tensor beta, float eps) {
+        int[] s = x.shape();
+        float[][] r = CpuNormalization.instanceNormRelu(data(x), data(gamma), data(beta), s[0], s[1], s[2] * s[3],
+                eps);
+        int[] stats = {s[0], s[1]};
+        return new Tensor[] {wrap(r[0], s), wrap(r[1], stats), wrap(r[2], stats)};
+    }
+
+    @Override
+    public Tensor[] instanceNormReluGrad(Tensor gy, Tensor y, Tensor x, Tensor gamma, Tensor mean, Tensor rstd) {
+        int[] s = x.shape();
+        float[][] r = CpuNormalization.instanceNormReluGrad(data(gy), data(y), data(x), data(gamma), data(mean),
+                data(rstd), s[0], s[1], s[2] * s[3]);
+        return new Tensor[] {wrap(r[0], s), wrap(r[1], gamma.shape()), wrap(r[2], gamma.shape())};
+    }
+
+    @Override
     public Tensor attentionGate(Tensor identity, Tensor h, Tensor z) {
         int[] s = h.shape();
         return wrap(CpuAttention.attentionGate(data(identity), data(h), data(z), s[0], s[1], s[2] * s[3]), s);

@@ -502,22 +502,58 @@ final class VectorLoops {
     }
 
     /** The sum of gy[i] * ((x[i] - mu) * r) (that product in float, as the forward's xhat) in double. */
-    static double sumProductWithXhat(float[] gy, float[] x, int o, int n, float mu, float r) {
+    static double sumProductWithXhat(float[] gy, int go, float[] x, int o, int n, float mu, float r) {
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = s0;
         int l = S.length();
         int i = 0;
         for (; i + l <= n; i += l) {
             FloatVector xhat = FloatVector.fromArray(S, x, o + i).sub(mu).mul(r);
-            FloatVector p = FloatVector.fromArray(S, gy, o + i).mul(xhat);
+            FloatVector p = FloatVector.fromArray(S, gy, go + i).mul(xhat);
             s0 = s0.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 0));
             s1 = s1.add((DoubleVector) p.convertShape(VectorOperators.F2D, D, 1));
         }
         double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
-            s += gy[o + i] * ((x[o + i] - mu) * r);
+            s += gy[go + i] * ((x[o + i] - mu) * r);
         }
         return s;
+    }
+
+    /**
+     * m[i] = gy[o + i] * (y[o + i] > 0 ? 1 : 0) for i below n: the ReLU's backward product (its slope, then the
+     * product), so the same floats as the two ops.
+     */
+    static void reluMask(float[] gy, float[] y, int o, int n, float[] m) {
+        int l = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        int i = 0;
+        for (; i <= n - l; i += l) {
+            FloatVector slope = zero.blend(one, FloatVector.fromArray(S, y, o + i).compare(VectorOperators.GT, 0f));
+            FloatVector.fromArray(S, gy, o + i).mul(slope).intoArray(m, i);
+        }
+        for (; i < n; i++) {
+            m[i] = gy[o + i] * (y[o + i] > 0 ? 1f : 0f);
+        }
+    }
+
+    /**
+     * y[i] = max(x[i] * scale + shift, 0) on [lo, hi): the instance norm's affine step and the ReLU, as a product,
+     * a sum (not a fused multiply-add) and the RELU op's comparison, so the same floats as the two ops.
+     */
+    static void scaleShiftRelu(float[] x, float[] y, float scale, float shift, int lo, int hi) {
+        int l = S.length();
+        FloatVector zero = FloatVector.zero(S);
+        int i = lo;
+        for (; i <= hi - l; i += l) {
+            FloatVector v = FloatVector.fromArray(S, x, i).mul(scale).add(shift);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+        }
+        for (; i < hi; i++) {
+            float v = x[i] * scale + shift;
+            y[i] = v > 0 ? v : 0f;
+        }
     }
 
     /** Only lane 0, only the last lane: the lanes a shifted load brings in from beyond a row's ends. */

@@ -54,27 +54,23 @@ public final class Normalization {
 
     /**
      * {@code relu(instanceNorm(x))} as one op: the same floats as the two ops, forward and backward, but the
-     * normalised values before the ReLU are freed at once instead of being saved for the ReLU's backward, which
-     * takes its mask from the output (y > 0 exactly where the normalised value was). That is one activation fewer
-     * per IN + ReLU layer held for backward: the generator's full-resolution layers at 128 px are 32 MB each.
+     * normalised values before the ReLU are never kept, and the ReLU's backward takes its mask from the output (y > 0
+     * exactly where the normalised value was). That is one activation fewer per IN + ReLU layer held for backward
+     * (the generator's full-resolution layers at 128 px are 32 MB each), and on the CPU one kernel each way
+     * ({@link org.sargan.core.Backend#instanceNormRelu}) instead of two or three passes over x.
      */
     public static Tensor instanceNormRelu(Tensor x, Tensor gamma, Tensor beta, float eps) {
         check(x, gamma, beta, eps);
-        Tensor[] r = x.backend().instanceNorm(x, gamma, beta, eps);
-        Tensor y = x.backend().unary(Unary.RELU, r[0], 0f);
-        r[0].storage().release(); // ours alone: no node holds it
+        Tensor[] r = x.backend().instanceNormRelu(x, gamma, beta, eps);
+        Tensor y = r[0];
         Tensor mean = r[1];
         Tensor rstd = r[2];
         return Autograd.record("instance_norm_relu", y, new Tensor[] {x, gamma, beta}, (gy, needs) -> {
-            Tensor mask = gy.backend().unary(Unary.LEAKY_RELU_SLOPE, y, 0f);
-            Tensor gn = Elementwise.mul(gy, mask);
             if (GradMode.isEnabled()) {
-                return composedGrad(gn, x, gamma, eps, needs);
+                Tensor mask = gy.backend().unary(Unary.LEAKY_RELU_SLOPE, y, 0f);
+                return composedGrad(Elementwise.mul(gy, mask), x, gamma, eps, needs);
             }
-            mask.storage().release();
-            Tensor[] g = gy.backend().instanceNormGrad(gn, x, gamma, mean, rstd);
-            gn.storage().release();
-            return g;
+            return gy.backend().instanceNormReluGrad(gy, y, x, gamma, mean, rstd);
         });
     }
 

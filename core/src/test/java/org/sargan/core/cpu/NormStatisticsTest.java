@@ -40,7 +40,7 @@ class NormStatisticsTest {
         double tol = 1e-12 * n;
         assertEquals(sum, VectorLoops.sum(x, o, n), tol * (1 + Math.abs(sum)), "sum");
         assertEquals(dev, VectorLoops.squaredDeviations(x, o, n, mu), tol * (1 + dev), "squared deviations");
-        assertEquals(prod, VectorLoops.sumProductWithXhat(gy, x, o, n, muf, rs), tol * (1 + Math.abs(prod)),
+        assertEquals(prod, VectorLoops.sumProductWithXhat(gy, o, x, o, n, muf, rs), tol * (1 + Math.abs(prod)),
                 "sum of gy * xhat");
     }
 }
