@@ -16,7 +16,9 @@ size: G forward (no grad), one D step (gradient penalty, backward, Adam) and one
 in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM
 from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, ours,
 PyTorch again, keeping PyTorch's faster run. Each side: two warm-up calls and more until --warmup-s seconds
-(default 5) have passed, then the minimum over --reps calls. The time-based warm-up measures the steady state a
+(default 5) have passed (ours: then more until the JIT compiled for at most 1 ms during each of two calls in a row,
+60 s at most: kernels called once a step reach its optimising compiler late, the generator's tanh 6 s in at 64 px),
+then the minimum over --reps calls. The time-based warm-up measures the steady state a
 training run spends its iterations in: with two calls only, the JIT's compiler threads were still busy on the same
 two cores (a 64 px D step 204-210 ms after two calls, 175-189 after 5 s, same build).
 Its ratio is the other way round, our time / PyTorch time (below 1: ours is faster), against the targets
@@ -231,6 +233,9 @@ def run_case(side, case, size, reps, warmup_s):
         return None
     r = json.loads(lines[-1])
     extra = f", GC {r['gcCount']} collections {r['gcMs']} ms, max heap {r['maxHeapMiB']} MiB" if "gcMs" in r else ""
+    if "warmupCalls" in r:
+        settled = "the JIT settled" if r["jitSettled"] else "the JIT still compiling at the cap"
+        extra += f", warm-up {r['warmupCalls']} calls in {r['warmupS']:.1f} s ({settled})"
     rss = "?" if r["peakRssMiB"] is None else f"{r['peakRssMiB']:.0f}"
     print(f"  {r['ms']:.1f} ms, peak RSS {rss} MiB{extra}", flush=True)
     return r

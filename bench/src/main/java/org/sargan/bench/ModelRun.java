@@ -3,6 +3,7 @@ package org.sargan.bench;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -36,12 +37,16 @@ import org.sargan.train.Trainer;
  * <p>Set up as ModelBenchmark (batch 8, conv_dim 64, seed 1): {@code generatorForward} is the generator's forward
  * pass without gradients, {@code dStep} a trainer with nCritic = Integer.MAX_VALUE (discriminator steps only),
  * {@code dAndGStep} one with nCritic = 1 (a D step and a G step). Only what the case needs is built. Two warm-up
- * calls (and more until {@code --warmup-s} seconds have passed), then {@code --reps} timed calls; prints one JSON line: the minimum in ms, the peak RSS (VmHWM from
- * /proc/self/status) in MiB, the maximum heap, and the GC's total count and time over the whole run (so a heap
- * too small for the case shows as GC time).
+ * calls, more until {@code --warmup-s} seconds have passed, and more until the JIT has compiled for at most 1 ms
+ * during each of two calls in a row (at most {@link #MAX_SETTLE_S} s more); then {@code --reps} timed calls. Prints
+ * one JSON line: the minimum in ms, the peak RSS (VmHWM from /proc/self/status) in MiB, the maximum heap, the GC's
+ * total count and time over the whole run (so a heap too small for the case shows as GC time), and the warm-up's
+ * calls and seconds and whether the JIT settled.
  */
 public final class ModelRun {
     private static final String[] CASES = {"generatorForward", "dStep", "dAndGStep"};
+    /** The most seconds of warm-up spent waiting for the JIT to be done, after {@code --warmup-s}. */
+    private static final double MAX_SETTLE_S = 60;
 
     private ModelRun() {
     }
@@ -74,9 +79,24 @@ public final class ModelRun {
         // warm-up: two calls (the JIT compiles the vector kernels during the first), and more until --warmup-s
         // seconds have passed (its compiler threads share the cores with the work while they finish)
         long warmStart = System.nanoTime();
-        for (int w = 0; w < 2 || (System.nanoTime() - warmStart) / 1e9 < warmupS; w++) {
+        int warmCalls = 0;
+        for (; warmCalls < 2 || (System.nanoTime() - warmStart) / 1e9 < warmupS; warmCalls++) {
             call.run();
         }
+        // then until the JIT is done with the case: two calls in a row during which it compiled for at most 1 ms.
+        // Kernels called once a step reach the optimising compiler late: at 64 px the generator's tanh was still
+        // interpreted or in C1 code 5 s in (10 ms a call against 0.07 once compiled; -XX:+PrintCompilation showed
+        // its C2 code at 6.1 s). Capped at MAX_SETTLE_S more seconds.
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean settled = jit == null || !jit.isCompilationTimeMonitoringSupported();
+        long settleStart = System.nanoTime();
+        for (int quiet = 0; !settled && (System.nanoTime() - settleStart) / 1e9 < MAX_SETTLE_S; warmCalls++) {
+            long before = jit.getTotalCompilationTime();
+            call.run();
+            quiet = jit.getTotalCompilationTime() - before <= 1 ? quiet + 1 : 0;
+            settled = quiet >= 2;
+        }
+        double warmS = (System.nanoTime() - warmStart) / 1e9;
         double best = Double.MAX_VALUE;
         for (int i = 0; i < reps; i++) {
             long t = System.nanoTime();
@@ -86,6 +106,9 @@ public final class ModelRun {
         if (profile > 0) {
             // the per-op table of `sargan train --profile`, for this case alone (after the timed calls)
             try (Profiler p = Profiler.record()) {
+                // one call under the profile first, not counted: its timed backend's code is new to the JIT
+                call.run();
+                p.restart();
                 for (int i = 0; i < profile; i++) {
                     if (kase.equals("generatorForward")) {
                         Profiler.section("G forward"); // once per call, as the trainer names each step
@@ -107,9 +130,9 @@ public final class ModelRun {
         System.out.println(String.format(Locale.ROOT,
                 "{\"side\": \"ours\", \"case\": \"%s\", \"size\": %d, \"batch\": 8, \"convDim\": 64, \"reps\": %d, "
                         + "\"threads\": %d, \"ms\": %.3f, \"peakRssMiB\": %s, \"maxHeapMiB\": %d, \"gcCount\": %d, "
-                        + "\"gcMs\": %d}",
+                        + "\"gcMs\": %d, \"warmupCalls\": %d, \"warmupS\": %.1f, \"jitSettled\": %b}",
                 kase, size, reps, Parallel.threads(), best, rss == null ? "null" : String.format(Locale.ROOT, "%.1f", rss),
-                Runtime.getRuntime().maxMemory() >> 20, gcCount, gcMs));
+                Runtime.getRuntime().maxMemory() >> 20, gcCount, gcMs, warmCalls, warmS, settled));
     }
 
     private static Runnable setup(String kase, int size) throws IOException {

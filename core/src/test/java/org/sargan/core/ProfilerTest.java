@@ -56,4 +56,27 @@ class ProfilerTest {
         // nothing is timed once the profile is closed
         assertTrue(!(a.backend() instanceof Profiler.Timed));
     }
+
+    @Test
+    void aRestartForgetsTheWarmUpAndKeepsRecording() {
+        Random r = new Random(2);
+        Tensor a = Tensor.uniform(r, -1, 1, 6, 5);
+        Tensor b = Tensor.uniform(r, -1, 1, 5, 7);
+        Tensor x = Tensor.uniform(r, -1, 1, 1, 2, 6, 6);
+        Tensor w = Tensor.uniform(r, -1, 1, 3, 2, 3, 3);
+        String out;
+        try (Profiler p = Profiler.record()) {
+            Profiler.section("step");
+            LinearAlgebra.matmul(a, b);
+            LinearAlgebra.matmul(a, b);
+            p.restart();
+            Convolutions.conv2d(x, w, null, 1, 1);
+            LinearAlgebra.matmul(a, b);
+            out = table(p);
+        }
+        String row = out.lines().filter(l -> l.contains("matmul [6,5] [5,7]")).findFirst().orElseThrow();
+        assertTrue(row.trim().split("\\s+")[3].equals("1"), "one call after the restart, not three: " + row);
+        assertTrue(out.contains("conv2d [1,2,6,6] w[3,2,3,3] s1p1"), out);
+        assertTrue(out.contains("step: ") && out.contains("(1 timed)"), "the section goes on: " + out);
+    }
 }

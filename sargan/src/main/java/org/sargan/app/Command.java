@@ -46,8 +46,9 @@ enum Command {
             opt("sample-every", "N", "1000", "write samples.png and losses.png every N iterations"),
             opt("checkpoint-every", "N", "10000", "write checkpoint.safetensors every N iterations (and at least "
                     + "every " + Trainer.CHECKPOINT_MINUTES + " minutes, at the end and on Ctrl-C or kill)"),
-            opt("profile", "N", null, "instead of training: time N iterations after 10 warm-up ones and print, per step "
-                    + "kind, where the time goes op by op (ms, share, GFLOP/s or GB/s); writes nothing"),
+            opt("profile", "N", null, "instead of training: time N iterations after 15 warm-up ones (the last 5 "
+                    + "under the profile, not counted) and print, per step kind, where the time goes op by op (ms, "
+                    + "share, GFLOP/s or GB/s); writes nothing"),
             flag("overwrite", "replace a run already in --out")),
     TRANSLATE("translate", "change the expression of images with a trained generator (the built-in model unless "
             + "--checkpoint is given); writes NAME_EXPRESSION.png",
