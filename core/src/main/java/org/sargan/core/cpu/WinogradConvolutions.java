@@ -20,7 +20,7 @@ import org.sargan.core.ConvGeometry;
  * </pre>
  * The transforms only add, subtract and halve, so the result differs from direct convolution by rounding alone (the
  * sums run in another order); {@code WinogradTest} bounds the difference against a double-precision reference.
- * Used for the SARB's 256-channel 3x3 layers at 128 px and up (forward, and the input gradient, itself a stride-1
+ * Used for the SARB's 256-channel 3x3 layers at 64 px and up (forward, and the input gradient, itself a stride-1
  * 3x3 convolution), where it is 1.1-1.6x faster than the GEMM route ({@link #MIN_TILES}). With SIMD the transforms run a vector of
  * tiles at a time ({@link WinogradVectors}). Work is split by tiles, channels and the 16 products, never along a
  * sum, so results do not depend on the thread count. The naive route it replaces stays in
@@ -41,10 +41,15 @@ final class WinogradConvolutions {
      * at 128 and 64 tiles. Inside a model step much of that gain is gone, for reasons not found (with caches
      * flushed between calls the harness still showed it): a 64 px D+G step's SARB rows, three alternated runs of
      * each route, took 12.2-16.0 ms against 10.5-13.9 (forward, D step) and 32.3-44.0 against 34.1-42.1 (input
-     * gradient, G step); at 128 px the G forward's two SARB calls took 35.3-43.3 ms against 40.0-46.3. So the
-     * route starts at 1,024 tiles, where it still wins in the model.
+     * gradient, G step); at 128 px the G forward's two SARB calls took 35.3-43.3 ms against 40.0-46.3. Those were
+     * separate processes on a machine whose speed drifts by 20-50% within minutes; with the two routes alternated
+     * call by call in one JVM (a harness setting this threshold between calls, 2026-12-03, same machine) the route
+     * won at 512 tiles: the 64 px G forward min / median 49.0 / 51.8 -> 48.3 / 50.9 ms, faster in 27 of 40 pairs
+     * (and 18 of 30, 26 of 30 in two earlier runs); a 64 px D+G step (its input gradients at 648 tiles as well)
+     * 575 / 678 -> 555 / 670, faster in 9 of 16 pairs (8 of 16 in another run). So the route starts at 512 tiles:
+     * the SARB at 64 px and up, batch 8.
      */
-    static final int MIN_TILES = 1024;
+    static final int MIN_TILES = 512;
     /**
      * Tiles per group of images: bounds the transformed input and the products (16 x channels x tiles floats each).
      * With 1024 a 128 px D+G step peaked 70 MiB higher than by the GEMM route (2,043 against 1,973 MiB: the pool

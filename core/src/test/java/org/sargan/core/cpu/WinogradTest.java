@@ -37,7 +37,9 @@ class WinogradTest {
         // 4 images of 8x8 outputs: 64 tiles, whole panels, so the products read V in place
         "4, 6, 8, 8, 5, 1",
         // 576 tiles an image: one image per group; 64 tiles an image: groups of 4 images and 1
-        "3, 2, 48, 48, 3, 1", "5, 3, 16, 16, 4, 1"})
+        "3, 2, 48, 48, 3, 1", "5, 3, 16, 16, 4, 1",
+        // with SIMD, bands of tile rows (228 tiles an image, bands of 5 rows and a last of 4 with the odd output row)
+        "2, 3, 37, 23, 5, 1"})
     void matchesConvolutionByDefinition(int n, int cin, int h, int w, int cout, int pad) {
         Random r = new Random(n * 1000L + cin * 100 + h * 10 + pad);
         ConvGeometry g = geometry(n, cin, h, w, cout, pad);
@@ -51,8 +53,10 @@ class WinogradTest {
     void appliesToWideThreeByThreeLayersOnly() {
         assertTrue(WinogradConvolutions.applies(geometry(8, 256, 34, 34, 256, 0)));
         assertTrue(WinogradConvolutions.applies(geometry(8, 256, 32, 32, 256, 2)));
-        // at 64 px the GEMM route is as fast: too few tiles
-        assertFalse(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
+        // at 64 px too (512 tiles, and 648 for the input gradient); with fewer images the GEMM route
+        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 18, 18, 256, 0)));
+        assertTrue(WinogradConvolutions.applies(geometry(8, 256, 16, 16, 256, 2)));
+        assertFalse(WinogradConvolutions.applies(geometry(4, 256, 18, 18, 256, 0)));
         assertFalse(WinogradConvolutions.applies(geometry(8, 64, 18, 18, 64, 0)));
         assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 3, 3, 2, 0, 8, 8)));
         assertFalse(WinogradConvolutions.applies(new ConvGeometry(8, 256, 18, 18, 256, 4, 4, 1, 0, 15, 15)));
@@ -62,7 +66,7 @@ class WinogradTest {
     @Test
     void routedForwardAndInputGradientMatchDefinition() {
         Random r = new Random(7);
-        // one image of 66 x 66 (64 x 64 out, 1,024 tiles): the smallest square image that takes the route
+        // one image of 66 x 66 (64 x 64 out, 1,024 tiles)
         ConvGeometry g = geometry(1, 128, 66, 66, 128, 0);
         assertTrue(WinogradConvolutions.applies(g));
         float[] x = random(r, 128 * 66 * 66);
