@@ -38,7 +38,7 @@ class WinogradTest {
         "4, 6, 8, 8, 5, 1",
         // 576 tiles an image: one image per group; 64 tiles an image: groups of 4 images and 1
         "3, 2, 48, 48, 3, 1", "5, 3, 16, 16, 4, 1",
-        // with SIMD, bands of tile rows (228 tiles an image, bands of 5 rows and a last of 4 with the odd output row)
+        // 37 x 23 outputs (228 tiles an image, one image a group): the odd last output row and column
         "2, 3, 37, 23, 5, 1"})
     void matchesConvolutionByDefinition(int n, int cin, int h, int w, int cout, int pad) {
         Random r = new Random(n * 1000L + cin * 100 + h * 10 + pad);
