@@ -30,15 +30,16 @@ final class DirectConvolutions {
     }
 
     /**
-     * A channel count that is not a multiple of four runs as the next multiple, with zero weights for the extra
-     * channels, whose outputs are dropped: the generator's last layer (3 channels) as one pass of four-channel blocks
-     * reads each image vector once for all three instead of once per channel (measured 128 px, 2 cores: 45.8 ms a G
-     * step at 108 GFLOP/s one channel at a time). Same floats: each kept output is the same chain of fused
-     * multiply-adds in tap order.
+     * Blocks of four output channels, each image vector read once for the block. Three channels (the generator's
+     * last layer) run as one block of three ({@link VectorLoops#rows3x4}; as a block of four with a channel of zero
+     * weights, a quarter of its multiply-adds were wasted). Any other count that is not a multiple of four runs as
+     * the next multiple, with zero weights for the extra channels, whose outputs are dropped (one channel at a time
+     * the last layer had taken 45.8 ms of a 128 px G step, at 108 GFLOP/s). Same floats: each kept output is the
+     * same chain of fused multiply-adds in tap order.
      */
     static float[] forward(float[] x, float[] wt, ConvGeometry g) {
         int cout = g.cout();
-        if (cout % 4 == 0) {
+        if (cout % 4 == 0 || cout == 3) {
             return forwardBlocks(x, wt, g);
         }
         int cout4 = (cout + 3) / 4 * 4;
@@ -66,7 +67,8 @@ final class DirectConvolutions {
         int seg = 4 * VectorLoops.lanes();
         float[] y = ArrayPool.dirty(g.n() * cout * ho * wo);
         int[] offsets = PaddedImages.tapOffsets(g);
-        int blocks = (cout + 3) / 4;
+        // blocks of four channels; three channels (the generator's last layer) as one block of three
+        int blocks = cout == 3 ? 1 : cout / 4;
         PaddedImages.inGroups(x, g, PaddedImages.parallelGroup(), (xps, lo, hi) -> {
             Parallel.forEach((hi - lo) * blocks, task -> {
                 int img = lo + task / blocks;
@@ -75,8 +77,13 @@ final class DirectConvolutions {
                 for (int oy = 0; oy < ho; oy++) {
                     int out = ((img * cout + co) * ho + oy) * wo;
                     for (int ox = 0; ox < wo; ox += seg) {
-                        VectorLoops.rows4x4(wt, co * patch, patch, xp, oy * wp + ox, offsets, patch, y, out + ox,
-                                ho * wo, false);
+                        if (cout == 3) {
+                            VectorLoops.rows3x4(wt, 0, patch, xp, oy * wp + ox, offsets, patch, y, out + ox,
+                                    ho * wo);
+                        } else {
+                            VectorLoops.rows4x4(wt, co * patch, patch, xp, oy * wp + ox, offsets, patch, y, out + ox,
+                                    ho * wo, false);
+                        }
                     }
                 }
             });

@@ -394,6 +394,58 @@ final class VectorLoops {
         s33.intoArray(c, r3 + 3 * l);
     }
 
+    /**
+     * {@link #rows4x4} for three rows (no accumulate): the generator's last layer, 3 output channels, without a
+     * fourth channel of zero weights. Each p costs three broadcasts and four loads for twelve fused multiply-adds
+     * (the four-row block with a zero row: sixteen, four of them wasted); each output the same chain in tap order,
+     * so the same floats.
+     */
+    static void rows3x4(float[] a, int a0, int lda, float[] b, int b0, int[] bRows, int k, float[] c, int c0,
+            int ldc) {
+        int l = S.length();
+        int r1 = c0 + ldc;
+        int r2 = r1 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z, s01 = z, s02 = z, s03 = z, s10 = z, s11 = z, s12 = z, s13 = z;
+        FloatVector s20 = z, s21 = z, s22 = z, s23 = z;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        for (int p = 0; p < k; p++) {
+            int bp = b0 + bRows[p];
+            FloatVector y0 = FloatVector.fromArray(S, b, bp);
+            FloatVector y1 = FloatVector.fromArray(S, b, bp + l);
+            FloatVector y2 = FloatVector.fromArray(S, b, bp + 2 * l);
+            FloatVector y3 = FloatVector.fromArray(S, b, bp + 3 * l);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            x = FloatVector.broadcast(S, a[a1 + p]);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+            x = FloatVector.broadcast(S, a[a2 + p]);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            s22 = x.fma(y2, s22);
+            s23 = x.fma(y3, s23);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + l);
+        s02.intoArray(c, c0 + 2 * l);
+        s03.intoArray(c, c0 + 3 * l);
+        s10.intoArray(c, r1);
+        s11.intoArray(c, r1 + l);
+        s12.intoArray(c, r1 + 2 * l);
+        s13.intoArray(c, r1 + 3 * l);
+        s20.intoArray(c, r2);
+        s21.intoArray(c, r2 + l);
+        s22.intoArray(c, r2 + 2 * l);
+        s23.intoArray(c, r2 + 3 * l);
+    }
+
     /** One dot product of {@link #dot4x4}'s kind, for the edges of a product whose sides are not multiples of 4. */
     static float dot1(float[] a, int a0, float[] b, int b0, int k) {
         int l = S.length();
