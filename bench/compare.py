@@ -7,6 +7,7 @@ Run with Debian's system python3 and its python3-torch, OpenBLAS tuned for the C
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py gemm conv_sarb
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py --torch-only
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py model [--sizes 64,128] [--reps 3] [--warmup-s 5]
+        [--timed-s 5]
 
 PyTorch is timed before and after the JMH run and the faster of the two is kept, so a drift of the shared machine
 does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster.
@@ -16,10 +17,12 @@ size: G forward (no grad), one D step (gradient penalty, backward, Adam) and one
 in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM
 from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, ours,
 PyTorch again, keeping PyTorch's faster run. Each side: two warm-up calls and more until --warmup-s seconds
-(default 5) have passed (ours: then more until the JIT compiled for at most 1 ms during each of two calls in a row,
-60 s at most: kernels called once a step reach its optimising compiler late, the generator's tanh 6 s in at 64 px),
-then the minimum over --reps calls. The time-based warm-up measures the steady state a
-training run spends its iterations in: with two calls only, the JIT's compiler threads were still busy on the same
+(default 5) have passed (ours: then more until the JIT compiled for at most 1 ms or 1% of the call during each of
+two calls in a row, 60 s at most: kernels called once a step reach its optimising compiler late, the generator's
+tanh 6 s in at 64 px), then the minimum over at least --reps calls and --timed-s seconds of them (default 5: this
+shared machine's speed drifts by 20-50% within seconds to minutes, both sides alike, and a minimum over three calls
+a tenth of a second long caught whatever phase the run fell in). The time-based warm-up measures the steady state
+a training run spends its iterations in: with two calls only, the JIT's compiler threads were still busy on the same
 two cores (a 64 px D step 204-210 ms after two calls, 175-189 after 5 s, same build).
 Its ratio is the other way round, our time / PyTorch time (below 1: ours is faster), against the targets
 (TARGETS: our time at most 0.40x PyTorch's for G forward, 0.50x for the D step and the D+G step).
@@ -216,15 +219,15 @@ def xmx(size):
     return {64: "4g", 128: "8g"}.get(size, f"{max(4, -(-8 * size * size // (128 * 128)))}g")
 
 
-def run_case(side, case, size, reps, warmup_s):
+def run_case(side, case, size, reps, warmup_s, timed_s):
     """One case in a fresh process; returns its JSON line as a dict (ms, peakRssMiB, ...) or None if it failed."""
     if side == "torch":
         cmd = [sys.executable, os.path.join(HERE, "sargan_torch.py"), "--case", case, "--size", str(size),
-               "--reps", str(reps), "--warmup-s", str(warmup_s), "--json"]
+               "--reps", str(reps), "--warmup-s", str(warmup_s), "--timed-s", str(timed_s), "--json"]
     else:
         cmd = ["java", "--add-modules=jdk.incubator.vector", f"-Xmx{xmx(size)}", *GC.split(), f"-Dsargan.threads={THREADS}",
                "-cp", JAR, "org.sargan.bench.ModelRun", "--case", case, "--size", str(size), "--reps", str(reps),
-               "--warmup-s", str(warmup_s)]
+               "--warmup-s", str(warmup_s), "--timed-s", str(timed_s)]
     print("running:", " ".join(shlex.quote(c) for c in cmd), flush=True)
     p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, BENCH_THREADS=str(THREADS)))
     lines = [line for line in p.stdout.splitlines() if line.startswith("{")]
@@ -253,6 +256,7 @@ def model_main(argv):
     sizes = [int(s) for s in option(argv, "--sizes", "64,128").split(",")]
     reps = int(option(argv, "--reps", "3"))
     warmup_s = float(option(argv, "--warmup-s", "5"))
+    timed_s = float(option(argv, "--timed-s", "5"))
     cpu = lscpu()
     env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "BENCH_THREADS", "BENCH_XMX", "BENCH_GC")
                    if k in os.environ)
@@ -265,13 +269,13 @@ def model_main(argv):
     print(f"PyTorch {torch.__version__} (mkldnn={torch.backends.mkldnn.is_available()}); "
           f"{java[0] if java else 'java ?'}; {GC}, -Xmx " + ", ".join(f"{xmx(s)} at {s} px" for s in sizes))
     print(f"SARGAN batch 8, conv_dim 64; per case two warm-up calls and more until {warmup_s:g} s have passed, "
-          f"then the minimum of {reps}", flush=True)
+          f"then the minimum of at least {reps} calls and {timed_s:g} s of them", flush=True)
     rows = []
     for size in sizes:
         for case in sargan_torch.CASES:
-            first = run_case("torch", case, size, reps, warmup_s)
-            ours = run_case("ours", case, size, reps, warmup_s)
-            second = run_case("torch", case, size, reps, warmup_s)
+            first = run_case("torch", case, size, reps, warmup_s, timed_s)
+            ours = run_case("ours", case, size, reps, warmup_s, timed_s)
+            second = run_case("torch", case, size, reps, warmup_s, timed_s)
             done = [r for r in (first, second) if r]
             rows.append((size, case, ours, min(done, key=lambda r: r["ms"]) if done else None))
     print()

@@ -5,9 +5,10 @@ at 128 px, batch 8, on the CPU. Also prints the parameter counts, which must mat
 
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py [--iters 3] [--size 128] [--profile N]
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/sargan_torch.py --case dStep [--size 64] [--reps 3] [--json]
+        [--warmup-s S] [--timed-s S]
 
---case C (generatorForward, dStep or dAndGStep): that case alone, min ms over --reps after two warm-ups (and more
-until --warmup-s S seconds have passed), printed
+--case C (generatorForward, dStep or dAndGStep): that case alone, min ms over --reps calls (and more until
+--timed-s S seconds of them) after two warm-ups (and more until --warmup-s S seconds have passed), printed
 as one JSON line with this process's peak RSS (VmHWM); what `compare.py model` runs, a fresh process per case.
 --json is accepted and implied there.
 
@@ -163,9 +164,10 @@ def build_steps(device="cpu", size=128, batch=8, dim=64, log=print):
     return {"generatorForward": g_forward, "dStep": d_step, "dAndGStep": d_and_g, "gStep": g_step}, sync
 
 
-def time_fn(fn, sync, reps, stat=min, warmup_s=0.0):
+def time_fn(fn, sync, reps, stat=min, warmup_s=0.0, timed_s=0.0):
     """Two warm-up calls (as ModelRun, whose JIT needs them), more until `warmup_s` seconds have passed (as
-    ModelRun's --warmup-s), then `reps` timed calls (the GPU synchronised around each); stat(times) in ms."""
+    ModelRun's --warmup-s), then timed calls (the GPU synchronised around each): at least `reps`, and more until
+    `timed_s` seconds of them (as ModelRun's --timed-s); stat(times) in ms."""
     start = time.perf_counter()
     warm = 0
     while warm < 2 or time.perf_counter() - start < warmup_s:
@@ -173,7 +175,8 @@ def time_fn(fn, sync, reps, stat=min, warmup_s=0.0):
         sync()
         warm += 1
     times = []
-    for _ in range(reps):
+    timed_start = time.perf_counter()
+    while len(times) < reps or time.perf_counter() - timed_start < timed_s:
         t = time.perf_counter()
         fn()
         sync()
@@ -181,12 +184,13 @@ def time_fn(fn, sync, reps, stat=min, warmup_s=0.0):
     return stat(times)
 
 
-def time_case(case, size=128, reps=3, device="cpu", batch=8, dim=64, stat=min, log=print, warmup_s=0.0):
+def time_case(case, size=128, reps=3, device="cpu", batch=8, dim=64, stat=min, log=print, warmup_s=0.0,
+              timed_s=0.0):
     """One of CASES alone (what `compare.py model` runs, one fresh process per case): stat(times) in ms."""
     if case not in CASES:
         raise ValueError(f"case {case!r}: expected one of {', '.join(CASES)}")
     steps, sync = build_steps(device, size, batch, dim, log)
-    return time_fn(steps[case], sync, reps, stat, warmup_s)
+    return time_fn(steps[case], sync, reps, stat, warmup_s, timed_s)
 
 
 def time_model(device="cpu", size=128, batch=8, dim=64, reps=3, stat=min, log=print, profile=0):
@@ -229,7 +233,7 @@ def main():
         # and this process's peak RSS), the log on stderr
         case, size, reps = arg("--case", None), int(arg("--size", 128)), int(arg("--reps", 3))
         ms = time_case(case, size, reps, log=lambda m: print(m, file=sys.stderr),
-                       warmup_s=float(arg("--warmup-s", 0)))
+                       warmup_s=float(arg("--warmup-s", 0)), timed_s=float(arg("--timed-s", 0)))
         print(json.dumps({"side": "torch", "case": case, "size": size, "batch": 8, "convDim": 64, "reps": reps,
                           "threads": torch.get_num_threads(), "ms": ms, "peakRssMiB": peak_rss_mib()}), flush=True)
         return

@@ -38,8 +38,9 @@ import org.sargan.train.Trainer;
  * pass without gradients, {@code dStep} a trainer with nCritic = Integer.MAX_VALUE (discriminator steps only),
  * {@code dAndGStep} one with nCritic = 1 (a D step and a G step). Only what the case needs is built. Two warm-up
  * calls, more until {@code --warmup-s} seconds have passed, and more until the JIT has compiled for at most 1 ms
- * during each of two calls in a row (at most {@link #MAX_SETTLE_S} s more); then {@code --reps} timed calls. Prints
- * one JSON line: the minimum in ms, the peak RSS (VmHWM from /proc/self/status) in MiB, the maximum heap, the GC's
+ * (or 1% of the call) during each of two calls in a row (at most {@link #MAX_SETTLE_S} s more); then at least
+ * {@code --reps} timed calls, and more until {@code --timed-s} seconds of them. Prints one JSON line: the calls timed
+ * ("reps"), the minimum in ms, the peak RSS (VmHWM from /proc/self/status) in MiB, the maximum heap, the GC's
  * total count and time over the whole run (so a heap too small for the case shows as GC time), and the warm-up's
  * calls and seconds and whether the JIT settled.
  */
@@ -57,6 +58,7 @@ public final class ModelRun {
         int reps = 3;
         int profile = 0;
         double warmupS = 0;
+        double timedS = 0;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -65,15 +67,18 @@ public final class ModelRun {
                 case "--reps" -> reps = Integer.parseInt(v);
                 case "--profile" -> profile = Integer.parseInt(v);
                 case "--warmup-s" -> warmupS = Double.parseDouble(v);
+                case "--timed-s" -> timedS = Double.parseDouble(v);
                 default -> throw new IllegalArgumentException("ModelRun: unknown argument '" + args[i]
-                        + "'; expected --case C --size N --reps N [--warmup-s S] [--profile N]");
+                        + "'; expected --case C --size N --reps N [--warmup-s S] [--timed-s S] [--profile N]");
             }
             i++;
         }
-        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1 || profile < 0 || warmupS < 0) {
+        if (kase == null || !List.of(CASES).contains(kase) || size < 16 || reps < 1 || profile < 0 || warmupS < 0
+                || timedS < 0) {
             throw new IllegalArgumentException("ModelRun: --case " + kase + " --size " + size + " --reps " + reps
-                    + " --warmup-s " + warmupS + " --profile " + profile + "; expected a case of "
-                    + String.join(", ", CASES) + ", a size >= 16, reps >= 1, warmup-s >= 0 and profile >= 0");
+                    + " --warmup-s " + warmupS + " --timed-s " + timedS + " --profile " + profile
+                    + "; expected a case of " + String.join(", ", CASES)
+                    + ", a size >= 16, reps >= 1, warmup-s and timed-s >= 0 and profile >= 0");
         }
         Runnable call = setup(kase, size);
         // warm-up: two calls (the JIT compiles the vector kernels during the first), and more until --warmup-s
@@ -83,22 +88,28 @@ public final class ModelRun {
         for (; warmCalls < 2 || (System.nanoTime() - warmStart) / 1e9 < warmupS; warmCalls++) {
             call.run();
         }
-        // then until the JIT is done with the case: two calls in a row during which it compiled for at most 1 ms.
-        // Kernels called once a step reach the optimising compiler late: at 64 px the generator's tanh was still
-        // interpreted or in C1 code 5 s in (10 ms a call against 0.07 once compiled; -XX:+PrintCompilation showed
-        // its C2 code at 6.1 s). Capped at MAX_SETTLE_S more seconds.
+        // then until the JIT is done with the case: two calls in a row during which it compiled for at most 1 ms or
+        // 1% of the call. Kernels called once a step reach the optimising compiler late: at 64 px the generator's
+        // tanh was still interpreted or in C1 code 5 s in (10 ms a call against 0.07 once compiled;
+        // -XX:+PrintCompilation showed its C2 code at 6.1 s). Capped at MAX_SETTLE_S more seconds.
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean settled = jit == null || !jit.isCompilationTimeMonitoringSupported();
         long settleStart = System.nanoTime();
         for (int quiet = 0; !settled && (System.nanoTime() - settleStart) / 1e9 < MAX_SETTLE_S; warmCalls++) {
             long before = jit.getTotalCompilationTime();
+            long t = System.nanoTime();
             call.run();
-            quiet = jit.getTotalCompilationTime() - before <= 1 ? quiet + 1 : 0;
+            double callMs = (System.nanoTime() - t) / 1e6;
+            quiet = jit.getTotalCompilationTime() - before <= Math.max(1, callMs / 100) ? quiet + 1 : 0;
             settled = quiet >= 2;
         }
         double warmS = (System.nanoTime() - warmStart) / 1e9;
+        // timed: at least --reps calls, and more until --timed-s seconds of them (the minimum over a few seconds
+        // rather than over whatever tenth of a second three calls fell in, on a machine whose speed drifts)
         double best = Double.MAX_VALUE;
-        for (int i = 0; i < reps; i++) {
+        int timedCalls = 0;
+        long timedStart = System.nanoTime();
+        for (; timedCalls < reps || (System.nanoTime() - timedStart) / 1e9 < timedS; timedCalls++) {
             long t = System.nanoTime();
             call.run();
             best = Math.min(best, (System.nanoTime() - t) / 1e6);
@@ -131,7 +142,7 @@ public final class ModelRun {
                 "{\"side\": \"ours\", \"case\": \"%s\", \"size\": %d, \"batch\": 8, \"convDim\": 64, \"reps\": %d, "
                         + "\"threads\": %d, \"ms\": %.3f, \"peakRssMiB\": %s, \"maxHeapMiB\": %d, \"gcCount\": %d, "
                         + "\"gcMs\": %d, \"warmupCalls\": %d, \"warmupS\": %.1f, \"jitSettled\": %b}",
-                kase, size, reps, Parallel.threads(), best, rss == null ? "null" : String.format(Locale.ROOT, "%.1f", rss),
+                kase, size, timedCalls, Parallel.threads(), best, rss == null ? "null" : String.format(Locale.ROOT, "%.1f", rss),
                 Runtime.getRuntime().maxMemory() >> 20, gcCount, gcMs, warmCalls, warmS, settled));
     }
 
