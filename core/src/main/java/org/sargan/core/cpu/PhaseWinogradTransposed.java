@@ -72,7 +72,16 @@ final class PhaseWinogradTransposed {
     static boolean applies(ConvGeometry g) {
         return SimdSupport.enabled() && Gemm.DEFAULT_KERNEL == Gemm.Kernel.SIMD && g.kh() == 4 && g.kw() == 4
                 && g.stride() == 2 && g.pad() == 1 && g.h() == 2 * g.ho() && g.w() == 2 * g.wo() && g.ho() % 2 == 0
-                && g.wo() % (2 * L) == 0 && g.cin() >= MIN_CHANNELS && g.cout() >= MIN_CHANNELS;
+                && (g.wo() % (2 * L) == 0 || paired(g)) && g.cin() >= MIN_CHANNELS && g.cout() >= MIN_CHANNELS;
+    }
+
+    /**
+     * Rows of half a vector of tiles (Wo = L, 8 tiles with 512-bit vectors: the generator's first upsampling layer
+     * at 64 px) and an even number of tile rows: a vector then holds two tile rows, in the paired layout of
+     * {@link #splitPaired}.
+     */
+    private static boolean paired(ConvGeometry g) {
+        return g.wo() == L && g.ho() % 4 == 0;
     }
 
     /** dx (n x Cin x h x w) of the convolution g from its output gradient gy and weights wt. */
@@ -80,7 +89,8 @@ final class PhaseWinogradTransposed {
         if (!applies(g)) {
             throw new IllegalArgumentException("phase winograd input gradient: needs SIMD, a 4x4 stride-2 pad-1"
                     + " kernel, an input twice the output, even output sizes with rows of a multiple of " + 2 * L
-                    + " and at least " + MIN_CHANNELS + " input and output channels; got " + g);
+                    + " (or of " + L + " with a multiple of 4 rows) and at least " + MIN_CHANNELS
+                    + " input and output channels; got " + g);
         }
         int cin = g.cin();
         int cout = g.cout();
@@ -90,7 +100,9 @@ final class PhaseWinogradTransposed {
         Gemm.PackedA[] pa = transformWeights(wt, cout, cin);
         float[] dx = ArrayPool.dirty(g.n() * cin * g.inPixels());
         int group = Math.max(1, Math.min(g.n(), GROUP_TILES / perImage));
-        int band = perImage > GROUP_TILES ? Math.max(1, GROUP_TILES / tw) : th;
+        boolean paired = paired(g);
+        // bands of whole tile-row pairs in the paired layout
+        int band = perImage > GROUP_TILES ? Math.max(paired ? 2 : 1, GROUP_TILES / tw / 2 * 2) : th;
         int nr = Gemm.panelWidth();
         int bands = (th + band - 1) / band;
         Parallel.forEach((g.n() + group - 1) / group * bands, unit -> {
@@ -103,14 +115,14 @@ final class PhaseWinogradTransposed {
             int ld = WinogradConvolutions.pitch(cols);
             int vs = WinogradConvolutions.spread(cout * ld);
             int ms = WinogradConvolutions.spread(cin * ld);
-            float[] d = split(gy, g, lo, hi, ty0, ty1, tw);
+            float[] d = paired ? splitPaired(gy, g, lo, hi, ty0, ty1) : split(gy, g, lo, hi, ty0, ty1, tw);
             float[] v = scratch(V_BUFFER, 9 * vs);
             // both column phases of a row phase: M of (a, b) at (9 b + xi) ms
             float[] m = scratch(M_BUFFER, 18 * ms);
             int[] rows = new int[cout];
             for (int a = 0; a < 2; a++) {
                 for (int b = 0; b < 2; b++) {
-                    transformInput(d, g, lo, hi, ty0, ty1, tw, a, b, v, ld, vs, tiles, cols);
+                    transformInput(d, g, lo, hi, ty0, ty1, tw, paired, a, b, v, ld, vs, tiles, cols);
                     for (int xi = 0; xi < 9; xi++) {
                         for (int k = 0; k < cout; k++) {
                             rows[k] = xi * vs + k * ld;
@@ -119,7 +131,7 @@ final class PhaseWinogradTransposed {
                                 cols);
                     }
                 }
-                transformOutput(m, g, lo, hi, ty0, ty1, tw, a, ld, ms, dx);
+                transformOutput(m, g, lo, hi, ty0, ty1, tw, paired, a, ld, ms, dx);
             }
         });
         for (Gemm.PackedA p : pa) {
@@ -214,33 +226,93 @@ final class PhaseWinogradTransposed {
         return d;
     }
 
+    /** Floats of one padded row's block in the paired layout: E0, E1, O0, O1, a vector each. */
+    private static final int PAIRED_ROW = 4 * L;
+
+    /**
+     * {@link #split} for rows of L / 2 tiles: padded row r's block holds four vectors, E0 = (E_r[0 .. L/2),
+     * E_{r+2}[0 .. L/2)), E1 = the same from index 1, O0 and O1 likewise for O. A tile-row pair (ty, ty + 1) of
+     * phase a reads padded rows 2 ty + a + k and 2 ty + 2 + a + k (k = 0, 1, 2): block 2 ty + a + k alone, so the
+     * vector loads of {@link #transformInput} serve 2 L / 2 = L tiles, the two tile rows in the lanes' two halves.
+     */
+    private static float[] splitPaired(float[] gy, ConvGeometry g, int lo, int hi, int ty0, int ty1) {
+        int cout = g.cout();
+        int ho = g.ho();
+        int wo = g.wo();
+        int half = L / 2;
+        int rows = 2 * (ty1 - ty0) + 2;
+        int planeSize = rows * PAIRED_ROW;
+        float[] d = scratch(PLANES, (hi - lo) * cout * planeSize + 2 * (half + 1));
+        // one padded row split by parity, E (half + 1 columns) then O, past the planes
+        int tmp = (hi - lo) * cout * planeSize;
+        for (int p = 0; p < (hi - lo) * cout; p++) {
+            int src = ((lo + p / cout) * cout + p % cout) * ho * wo;
+            int base = p * planeSize;
+            for (int lr = 0; lr < rows; lr++) {
+                int oy = 2 * ty0 + lr - 1; // padded row 2 ty0 + lr is gy row 2 ty0 + lr - 1
+                if (oy < 0 || oy >= ho) {
+                    java.util.Arrays.fill(d, tmp, tmp + 2 * (half + 1), 0f);
+                } else {
+                    // padded column c = ox + 1: even ox = 2t to O[t], odd ox = 2t + 1 to E[t + 1]
+                    int s = src + oy * wo;
+                    d[tmp] = 0f;
+                    d[tmp + half + 1 + half] = 0f;
+                    for (int t = 0; t < half; t++) {
+                        d[tmp + half + 1 + t] = gy[s + 2 * t];
+                        d[tmp + 1 + t] = gy[s + 2 * t + 1];
+                    }
+                }
+                // row lr is the first half of block lr and the second half of block lr - 2
+                for (int part = 0; part < 2; part++) {
+                    int blk = lr - 2 * part;
+                    if (blk < 0) {
+                        continue;
+                    }
+                    int at = base + blk * PAIRED_ROW + part * half;
+                    for (int t = 0; t < half; t++) {
+                        d[at + t] = d[tmp + t];
+                        d[at + L + t] = d[tmp + 1 + t];
+                        d[at + 2 * L + t] = d[tmp + half + 1 + t];
+                        d[at + 3 * L + t] = d[tmp + half + 2 + t];
+                    }
+                }
+            }
+            // the last two blocks get no second halves (rows past the band), and no tile-row pair reads them
+        }
+        return d;
+    }
+
     /**
      * On the calling thread: V(xi)[co][t] of phase (a, b) for the band's tiles, tile t = (image, ty - ty0, tx) in
      * row-major order within each image; columns [tiles, cols) zeroed (the products' round-up to whole panels).
      */
-    private static void transformInput(float[] d, ConvGeometry g, int lo, int hi, int ty0, int ty1, int tw, int a,
-            int b, float[] v, int ld, int vs, int tiles, int cols) {
+    private static void transformInput(float[] d, ConvGeometry g, int lo, int hi, int ty0, int ty1, int tw,
+            boolean paired, int a, int b, float[] v, int ld, int vs, int tiles, int cols) {
         int cout = g.cout();
-        int row = splitRow(tw);
+        int row = paired ? PAIRED_ROW : splitRow(tw);
         int sw = tw + 1;
         int rows = 2 * (ty1 - ty0) + 2;
         int planeSize = rows * row;
         int perBand = (ty1 - ty0) * tw;
-        // the tile's three columns, b + jx = 0, 1, 2, 3: E[tx], O[tx], E[tx + 1], O[tx + 1]
-        int c0 = b == 0 ? 0 : sw;
-        int c1 = b == 0 ? sw : 1;
-        int c2 = b == 0 ? 1 : sw + 1;
+        // the tile's three columns, b + jx = 0, 1, 2, 3: E[tx], O[tx], E[tx + 1], O[tx + 1] (paired: the vectors
+        // E0, O0, E1, O1 of a block)
+        int c0 = b == 0 ? 0 : paired ? 2 * L : sw;
+        int c1 = b == 0 ? (paired ? 2 * L : sw) : paired ? L : 1;
+        int c2 = b == 0 ? (paired ? L : 1) : paired ? 3 * L : sw + 1;
+        // a vector of tiles: L of one tile row, or (paired) two tile rows of L / 2
+        int tyStep = paired ? 2 : 1;
+        int txEnd = paired ? 1 : tw;
         for (int p = 0; p < (hi - lo) * cout; p++) {
             int img = p / cout;
             int co = p % cout;
             int vrow = co * ld + img * perBand;
             int base = p * planeSize;
-            for (int ty = ty0; ty < ty1; ty++) {
+            for (int ty = ty0; ty < ty1; ty += tyStep) {
                 // tile row ty reads padded rows 2 ty + a .. 2 ty + a + 2, local rows from 2 ty0
                 int r0 = base + (2 * (ty - ty0) + a) * row;
                 int r1 = r0 + row;
                 int r2 = r1 + row;
-                for (int tx = 0; tx < tw; tx += L) {
+                for (int tx = 0; tx < txEnd; tx += L) {
                     int o = vrow + (ty - ty0) * tw + tx;
                     FloatVector d00 = FloatVector.fromArray(S, d, r0 + c0 + tx);
                     FloatVector d01 = FloatVector.fromArray(S, d, r0 + c1 + tx);
@@ -285,21 +357,26 @@ final class PhaseWinogradTransposed {
      * On the calling thread: dx rows 4 ty + a and 4 ty + 2 + a for the band's tiles from the products of phases
      * (a, 0) and (a, 1), Y = A^T M A per input channel and tile, the two phases' columns interleaved.
      */
-    private static void transformOutput(float[] m, ConvGeometry g, int lo, int hi, int ty0, int ty1, int tw, int a,
-            int ld, int ms, float[] dx) {
+    private static void transformOutput(float[] m, ConvGeometry g, int lo, int hi, int ty0, int ty1, int tw,
+            boolean paired, int a, int ld, int ms, float[] dx) {
         int cin = g.cin();
         int h = g.h();
         int w = g.w();
         int perBand = (ty1 - ty0) * tw;
         int second = 9 * ms;
+        int tyStep = paired ? 2 : 1;
+        int txEnd = paired ? 1 : tw;
+        // where a row's last two of four output vectors go: on (4 L columns), or (paired: the lanes' second tile
+        // row) the same columns four rows down
+        int far = paired ? 4 * w : 2 * L;
         for (int task = 0; task < (hi - lo) * cin; task++) {
             int img = lo + task / cin;
             int ci = task % cin;
             int in0 = ci * ld + (img - lo) * perBand;
             int plane = (img * cin + ci) * h * w;
-            for (int ty = ty0; ty < ty1; ty++) {
+            for (int ty = ty0; ty < ty1; ty += tyStep) {
                 int top = plane + (4 * ty + a) * w;
-                for (int tx = 0; tx < tw; tx += L) {
+                for (int tx = 0; tx < txEnd; tx += L) {
                     int i = in0 + (ty - ty0) * tw + tx;
                     // phase (a, 0): A^T M, then its two columns
                     FloatVector m0 = FloatVector.fromArray(S, m, i);
@@ -355,9 +432,9 @@ final class PhaseWinogradTransposed {
                         elo.rearrange(WinogradVectors.TWICE_HI).blend(flo.rearrange(WinogradVectors.TWICE_HI),
                                 WinogradVectors.ODD).intoArray(dx, o + L);
                         ehi.rearrange(WinogradVectors.TWICE_LO).blend(fhi.rearrange(WinogradVectors.TWICE_LO),
-                                WinogradVectors.ODD).intoArray(dx, o + 2 * L);
+                                WinogradVectors.ODD).intoArray(dx, o + far);
                         ehi.rearrange(WinogradVectors.TWICE_HI).blend(fhi.rearrange(WinogradVectors.TWICE_HI),
-                                WinogradVectors.ODD).intoArray(dx, o + 3 * L);
+                                WinogradVectors.ODD).intoArray(dx, o + far + L);
                     }
                 }
             }

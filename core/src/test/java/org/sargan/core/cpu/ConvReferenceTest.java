@@ -166,7 +166,10 @@ class ConvReferenceTest {
         // row, odd channel counts over three images with a partial panel of tiles, 130 input channels (a partial
         // row block of the products), and 288 tiles an image in bands of tile rows (8 and 1) over two images
         "1, 32, 4, 64, 32, 4, 2, 1", "3, 33, 8, 64, 35, 4, 2, 1", "1, 130, 12, 128, 40, 4, 2, 1",
-        "2, 32, 36, 128, 33, 4, 2, 1"})
+        "2, 32, 36, 128, 33, 4, 2, 1",
+        // rows of 16 outputs (with 512-bit vectors: two tile rows a vector, the paired layout): one image of 4 tile
+        // rows, three images in one group, and 80 tiles an image in bands of 8 and 2 tile rows
+        "1, 32, 16, 32, 32, 4, 2, 1", "3, 33, 8, 32, 35, 4, 2, 1", "2, 32, 40, 32, 33, 4, 2, 1"})
     void inputGradientMatchesItsDefinition(int n, int ci, int h, int wd, int co, int k, int s, int p) {
         Random r = new Random(ci * 131L + wd);
         ConvSpec spec = new ConvSpec(s, p);
