@@ -68,6 +68,20 @@ final class ArrayPool {
     }
 
     /**
+     * The calling thread's scratch array of at least n floats from {@code buffer}, grown (never shrunk) when too
+     * small: for kernels that reuse one work buffer per thread across calls. Contents arbitrary: the caller writes
+     * every float it reads.
+     */
+    static float[] threadBuffer(ThreadLocal<float[]> buffer, int n) {
+        float[] a = buffer.get();
+        if (a.length < n) {
+            a = allocate(n);
+            buffer.set(a);
+        }
+        return a;
+    }
+
+    /**
      * A new array of n floats; if the heap is full, the pool's free arrays are dropped (they are only a cache) and
      * the allocation tried once more, which then fails only if the run truly needs more than the heap.
      */

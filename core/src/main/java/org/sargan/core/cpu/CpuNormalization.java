@@ -85,11 +85,7 @@ final class CpuNormalization {
             float[] gy = gyIn;
             if (relu != null) {
                 // gy's plane through the ReLU's slope, into this thread's buffer (read from offset go = 0)
-                gy = MASKED.get();
-                if (gy.length < hw) {
-                    gy = new float[hw];
-                    MASKED.set(gy);
-                }
+                gy = ArrayPool.threadBuffer(MASKED, hw);
                 if (SIMD) {
                     VectorLoops.reluMask(gyIn, relu, o, hw, gy);
                 } else {

@@ -149,7 +149,7 @@ final class PhaseWinograd {
             int vs = WinogradConvolutions.spread(depth * ld);
             int ms = WinogradConvolutions.spread(cout * ld);
             float[] v = transformInput(x, g, lo, hi, ty0, ty1, tw, ld, vs, tiles, cols);
-            float[] m = scratch(M_BUFFER, 9 * ms);
+            float[] m = ArrayPool.threadBuffer(M_BUFFER, 9 * ms);
             int[] rows = new int[depth];
             for (int xi = 0; xi < 9; xi++) {
                 for (int k = 0; k < depth; k++) {
@@ -225,7 +225,7 @@ final class PhaseWinograd {
         // the input rows the band's tiles read: padded rows 4 ty0 .. 4 ty1 + 1, image rows one less
         int iy0 = Math.max(0, 4 * ty0 - 1);
         int iy1 = Math.min(h, 4 * ty1 + 1);
-        float[] v = scratch(V_BUFFER, 9 * vs);
+        float[] v = ArrayPool.threadBuffer(V_BUFFER, 9 * vs);
         float[] d = plane(rows, row);
         for (int ci = 0; ci < cin; ci++) {
             for (int img = lo; img < hi; img++) {
@@ -310,15 +310,6 @@ final class PhaseWinograd {
         return v;
     }
 
-    /** This thread's buffer of at least n floats (contents arbitrary: every float read is written first). */
-    private static float[] scratch(ThreadLocal<float[]> buffer, int n) {
-        float[] a = buffer.get();
-        if (a.length < n) {
-            a = ArrayPool.allocate(n);
-            buffer.set(a);
-        }
-        return a;
-    }
 
     /**
      * This thread's split plane of {@code rows} rows of {@code row} floats, made zeroed whenever the layout changes:

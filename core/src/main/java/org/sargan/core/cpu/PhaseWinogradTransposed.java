@@ -116,9 +116,9 @@ final class PhaseWinogradTransposed {
             int vs = WinogradConvolutions.spread(cout * ld);
             int ms = WinogradConvolutions.spread(cin * ld);
             float[] d = paired ? splitPaired(gy, g, lo, hi, ty0, ty1) : split(gy, g, lo, hi, ty0, ty1, tw);
-            float[] v = scratch(V_BUFFER, 9 * vs);
+            float[] v = ArrayPool.threadBuffer(V_BUFFER, 9 * vs);
             // both column phases of a row phase: M of (a, b) at (9 b + xi) ms
-            float[] m = scratch(M_BUFFER, 18 * ms);
+            float[] m = ArrayPool.threadBuffer(M_BUFFER, 18 * ms);
             int[] rows = new int[cout];
             for (int a = 0; a < 2; a++) {
                 for (int b = 0; b < 2; b++) {
@@ -199,7 +199,7 @@ final class PhaseWinogradTransposed {
         int sw = tw + 1;
         int rows = 2 * (ty1 - ty0) + 2;
         int planeSize = rows * row;
-        float[] d = scratch(PLANES, (hi - lo) * cout * planeSize);
+        float[] d = ArrayPool.threadBuffer(PLANES, (hi - lo) * cout * planeSize);
         for (int p = 0; p < (hi - lo) * cout; p++) {
             int src = ((lo + p / cout) * cout + p % cout) * ho * wo;
             int base = p * planeSize;
@@ -242,7 +242,7 @@ final class PhaseWinogradTransposed {
         int half = L / 2;
         int rows = 2 * (ty1 - ty0) + 2;
         int planeSize = rows * PAIRED_ROW;
-        float[] d = scratch(PLANES, (hi - lo) * cout * planeSize + 2 * (half + 1));
+        float[] d = ArrayPool.threadBuffer(PLANES, (hi - lo) * cout * planeSize + 2 * (half + 1));
         // one padded row split by parity, E (half + 1 columns) then O, past the planes
         int tmp = (hi - lo) * cout * planeSize;
         for (int p = 0; p < (hi - lo) * cout; p++) {
@@ -441,13 +441,4 @@ final class PhaseWinogradTransposed {
         }
     }
 
-    /** This thread's buffer of at least n floats (contents arbitrary: every float read is written first). */
-    private static float[] scratch(ThreadLocal<float[]> buffer, int n) {
-        float[] x = buffer.get();
-        if (x.length < n) {
-            x = ArrayPool.allocate(n);
-            buffer.set(x);
-        }
-        return x;
-    }
 }
