@@ -298,7 +298,25 @@ def model_main(argv):
           "ours).\nPeak RSS: VmHWM of each case's own process, read from /proc/self/status at its end.")
 
 
+def check_openblas_coretype():
+    """OpenBLAS's SkylakeX kernels use AVX-512: on a CPU without it the first product dies with SIGILL (exit 132)
+    somewhere inside torch, with no word of why. Say so before anything runs."""
+    core = os.environ.get("OPENBLAS_CORETYPE", "")
+    if not core.lower().startswith("skylakex"):
+        return
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return
+    if flags and "avx512f" not in flags:
+        sys.exit(f"compare.py: OPENBLAS_CORETYPE={core} needs AVX-512, and this CPU has none (no avx512f in "
+                 f"/proc/cpuinfo): OpenBLAS would stop on an illegal instruction. Unset it (OpenBLAS then picks "
+                 f"this CPU's own kernels) or set one the CPU has, e.g. OPENBLAS_CORETYPE=Zen or Haswell.")
+
+
 def main():
+    check_openblas_coretype()
     if "model" in sys.argv[1:]:
         model_main([a for a in sys.argv[1:] if a != "model"])
         return
