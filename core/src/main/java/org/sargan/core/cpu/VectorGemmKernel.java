@@ -390,25 +390,31 @@ final class VectorGemmKernel implements MicroKernel {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ao += 6, bo += NR) {
-            FloatVector v0 = FloatVector.fromArray(S, b, bo);
-            FloatVector v1 = FloatVector.fromArray(S, b, bo + l);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+        // the panel offsets computed from p, not stepped as extra induction variables: the JIT then sees each
+        // load's index as linear in the loop counter. AMD Zen 3, SGEMM 1024^3, the two forms alternated call by call
+        // (80 calls each, four runs): best 30.5-31.8 against 32.7-33.1 ms on one thread, 16.1-16.8 against
+        // 17.2-18.7 on two; the kernel alone, panels in L1, 81.7-85.2 against 78.5-81.4 GFLOP/s on one core
+        for (int p = 0; p < kc; p++) {
+            int bi = bo + p * NR;
+            int ai = ao + p * 6;
+            FloatVector v0 = FloatVector.fromArray(S, b, bi);
+            FloatVector v1 = FloatVector.fromArray(S, b, bi + l);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(v0, c00);
             c01 = a0.fma(v1, c01);
-            a0 = FloatVector.broadcast(S, a[ao + 1]);
+            a0 = FloatVector.broadcast(S, a[ai + 1]);
             c10 = a0.fma(v0, c10);
             c11 = a0.fma(v1, c11);
-            a0 = FloatVector.broadcast(S, a[ao + 2]);
+            a0 = FloatVector.broadcast(S, a[ai + 2]);
             c20 = a0.fma(v0, c20);
             c21 = a0.fma(v1, c21);
-            a0 = FloatVector.broadcast(S, a[ao + 3]);
+            a0 = FloatVector.broadcast(S, a[ai + 3]);
             c30 = a0.fma(v0, c30);
             c31 = a0.fma(v1, c31);
-            a0 = FloatVector.broadcast(S, a[ao + 4]);
+            a0 = FloatVector.broadcast(S, a[ai + 4]);
             c40 = a0.fma(v0, c40);
             c41 = a0.fma(v1, c41);
-            a0 = FloatVector.broadcast(S, a[ao + 5]);
+            a0 = FloatVector.broadcast(S, a[ai + 5]);
             c50 = a0.fma(v0, c50);
             c51 = a0.fma(v1, c51);
         }
