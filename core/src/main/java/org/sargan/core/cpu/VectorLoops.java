@@ -319,7 +319,7 @@ final class VectorLoops {
      * and the loaded column need 21 vector registers, AVX2 has 16. On an AMD Zen 3 (2 threads, the two forms
      * alternated call by call in one JVM, min of 40 each, five runs) the discriminator's small-image forwards
      * ([16,256,8,8] -> 512 and [16,512,4,4] -> 1024, 4x4 stride 2) took 17.3-21.2 ms against 17.2-30.9, faster in
-     * four runs of five (by 15-35%), even in the fifth. (The packed GEMM instead of these dot products: 1.1-1.5x
+     * four runs of five (by 15-35%), equal in the fifth. (The packed GEMM instead of these dot products: 1.1-1.5x
      * slower, packing the 8-32 MiB weights.)
      */
     private static final boolean HALF_DOTS = S.length() < 16;
@@ -508,13 +508,13 @@ final class VectorLoops {
 
     /**
      * Whether {@link #rows4x4} runs as two blocks of half its width: with vectors narrower than 512 bits the ISA
-     * (AVX2) has 16 vector registers, and a 4 x (4 vectors) block needs 21 (16 sums, 4 loads, a broadcast), so the
-     * JIT kept sums on the stack. Each half is the same fused multiply-adds in the same order, so the same floats.
-     * Measured on an AMD Zen 3 (AVX2, 2 threads; harness, the two forms alternated call by call in one JVM, min of
-     * 20 each): the generator's 7x7 10 -> 64 forward at 64 px 30.8 -> 26.3 ms, the input gradient of its last
-     * layer (64 -> 3) 15.5 -> 13.8, the discriminator's 512 -> 1024 input gradient ([16,1024,2,2]) 32.5 -> 29.5;
-     * the other SARGAN layers within 4% either way. {@link #rows3x4} (12 sums) stays whole: halved, the 64 -> 3
-     * forward went 10.2 -> 12.3 ms.
+     * (AVX2) has 16 vector registers, and a 4 x (4 vectors) block needs 21 (16 sums, 4 loads, a broadcast), so some
+     * must live on the stack (inferred from the count; no disassembler was at hand). Each half is the same fused
+     * multiply-adds in the same order, so the same floats. Measured on an AMD Zen 3 (AVX2, 2 threads; harness, the
+     * two forms alternated call by call in one JVM, min of 20 each): the generator's 7x7 10 -> 64 forward at 64 px
+     * 30.8 -> 26.3 ms, the input gradient of its last layer (64 -> 3) 15.5 -> 13.8, the discriminator's 512 -> 1024
+     * input gradient ([16,1024,2,2]) 32.5 -> 29.5 and 22.5 -> 22.2 (two runs); the other SARGAN layers within 4%
+     * either way. {@link #rows3x4} (12 sums) stays whole: halved, the 64 -> 3 forward went 10.2 -> 12.3 ms.
      */
     private static final boolean HALF_TILES = S.length() < 16;
 
