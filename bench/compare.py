@@ -7,7 +7,7 @@ Run with Debian's system python3 and its python3-torch, OpenBLAS tuned for the C
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py gemm conv_sarb
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py --torch-only
     OPENBLAS_CORETYPE=SkylakeX /usr/bin/python3 bench/compare.py model [--sizes 64,128] [--reps 3] [--warmup-s 5]
-        [--timed-s 5]
+        [--timed-s 5] [--rounds 1]
 
 PyTorch is timed before and after the JMH run and the faster of the two is kept, so a drift of the shared machine
 does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster.
@@ -15,8 +15,9 @@ does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster
 `model` is a mode of its own, never part of "everything": the whole SARGAN model (batch 8, conv_dim 64) at each
 size: G forward (no grad), one D step (gradient penalty, backward, Adam) and one D+G step, each (side, size, case)
 in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM
-from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, ours,
-PyTorch again, keeping PyTorch's faster run. Each side: two warm-up calls and more until --warmup-s seconds
+from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, then
+--rounds times (default 1) ours and PyTorch again; each side keeps its fastest run (fresh JVMs of one build ran the
+same product 10-23 ms apart on a Zen 3, so more rounds make the table less of a draw). Each side: two warm-up calls and more until --warmup-s seconds
 (default 5) have passed (ours: then more until the JIT compiled for at most 1 ms or 1% of the call during each of
 two calls in a row, 60 s at most: kernels called once a step reach its optimising compiler late, the generator's
 tanh 6 s in at 64 px), then the minimum over at least --reps calls and --timed-s seconds of them (default 5: this
@@ -244,6 +245,17 @@ def run_case(side, case, size, reps, warmup_s, timed_s):
     return r
 
 
+def best_of(runs, rss_pick):
+    """The fastest of a side's runs, with its peak RSS replaced by rss_pick (max or min) over all of them."""
+    done = [r for r in runs if r]
+    if not done:
+        return None
+    best = dict(min(done, key=lambda r: r["ms"]))
+    rss = [r["peakRssMiB"] for r in done if r["peakRssMiB"] is not None]
+    best["peakRssMiB"] = rss_pick(rss) if rss else None
+    return best
+
+
 def lscpu():
     try:
         out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
@@ -257,6 +269,9 @@ def model_main(argv):
     reps = int(option(argv, "--reps", "3"))
     warmup_s = float(option(argv, "--warmup-s", "5"))
     timed_s = float(option(argv, "--timed-s", "5"))
+    rounds = int(option(argv, "--rounds", "1"))
+    if rounds < 1:
+        sys.exit(f"compare.py: --rounds {rounds}: expected 1 or more (rounds of our run and PyTorch's per case)")
     cpu = lscpu()
     env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_CORETYPE", "BENCH_THREADS", "BENCH_XMX", "BENCH_GC")
                    if k in os.environ)
@@ -269,15 +284,20 @@ def model_main(argv):
     print(f"PyTorch {torch.__version__} (mkldnn={torch.backends.mkldnn.is_available()}); "
           f"{java[0] if java else 'java ?'}; {GC}, -Xmx " + ", ".join(f"{xmx(s)} at {s} px" for s in sizes))
     print(f"SARGAN batch 8, conv_dim 64; per case two warm-up calls and more until {warmup_s:g} s have passed, "
-          f"then the minimum of at least {reps} calls and {timed_s:g} s of them", flush=True)
+          f"then the minimum of at least {reps} calls and {timed_s:g} s of them; {rounds} round(s) of ours and "
+          f"PyTorch's after a first PyTorch run", flush=True)
     rows = []
     for size in sizes:
         for case in sargan_torch.CASES:
-            first = run_case("torch", case, size, reps, warmup_s, timed_s)
-            ours = run_case("ours", case, size, reps, warmup_s, timed_s)
-            second = run_case("torch", case, size, reps, warmup_s, timed_s)
-            done = [r for r in (first, second) if r]
-            rows.append((size, case, ours, min(done, key=lambda r: r["ms"]) if done else None))
+            # PyTorch, then (ours, PyTorch) per round: each side keeps its fastest run, so a slow stretch of the
+            # machine hurts only the run it falls in; peak RSS is our highest and PyTorch's lowest over the runs
+            # (with one round PyTorch runs twice and we once, as before --rounds existed)
+            theirs = [run_case("torch", case, size, reps, warmup_s, timed_s)]
+            ours = []
+            for _ in range(rounds):
+                ours.append(run_case("ours", case, size, reps, warmup_s, timed_s))
+                theirs.append(run_case("torch", case, size, reps, warmup_s, timed_s))
+            rows.append((size, case, best_of(ours, max), best_of(theirs, min)))
     print()
     head = ["size", "case", "ours ms", "torch ms", "ours/torch", "target", "met", "ours peak RSS MiB",
             "torch peak RSS MiB"]
@@ -294,8 +314,9 @@ def model_main(argv):
         print("| " + " | ".join(v.rjust(w) if i >= 2 else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
               + " |")
     print("\nours/torch = our time / PyTorch time (below 1: ours is faster); target: ours/torch at most 0.40 for "
-          "G forward,\n0.50 for the D step and the D+G step. PyTorch: the faster of its two runs (before and after "
-          "ours).\nPeak RSS: VmHWM of each case's own process, read from /proc/self/status at its end.")
+          "G forward,\n0.50 for the D step and the D+G step. Each side: its fastest run (PyTorch runs before and after "
+          "each of ours).\nPeak RSS: VmHWM of each case's own process, read from /proc/self/status at its end; "
+          "ours the highest of our runs,\nPyTorch's the lowest of its runs.")
 
 
 def check_openblas_coretype():
