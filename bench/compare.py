@@ -14,17 +14,18 @@ does not favour us. Ratio = PyTorch time / our time: above 1 means we are faster
 
 `model` is a mode of its own, never part of "everything": the whole SARGAN model (batch 8, conv_dim 64) at each
 size: G forward (no grad), one D step (gradient penalty, backward, Adam) and one D+G step, each (side, size, case)
-in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM
-from /proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, then
---rounds times (default 1) ours and PyTorch again; each side keeps its fastest run (fresh JVMs of one build ran the
-same product 10-23 ms apart on a Zen 3, so more rounds make the table less of a draw). Each side: two warm-up calls and more until --warmup-s seconds
-(default 5) have passed (ours: then more until the JIT compiled for at most 1 ms or 1% of the call during each of
-two calls in a row, 60 s at most: kernels called once a step reach its optimising compiler late, the generator's
-tanh 6 s in at 64 px), then the minimum over at least --reps calls and --timed-s seconds of them (default 5: this
-shared machine's speed drifts by 20-50% within seconds to minutes, both sides alike, and a minimum over three calls
-a tenth of a second long caught whatever phase the run fell in). The time-based warm-up measures the steady state
-a training run spends its iterations in: with two calls only, the JIT's compiler threads were still busy on the same
-two cores (a 64 px D step 204-210 ms after two calls, 175-189 after 5 s, same build).
+in a fresh process (ModelRun in benchmarks.jar; sargan_torch.py --case) so that each process's peak RSS (VmHWM from
+/proc/self/status, read by that process at its end) belongs to that case alone. Per case: PyTorch, then --rounds
+times (default 1) ours and PyTorch again; each side keeps its fastest run (fresh JVMs of one build ran the same
+product 10-23 ms apart on a Zen 3, so more rounds make the table less of a draw). Each side: two warm-up calls and
+more until --warmup-s seconds (default 5) have passed (ours: then more until the JIT compiled for at most 1 ms or 1%
+of the call during each of two calls in a row, 60 s at most: kernels called once a step reach its optimising
+compiler late, the generator's tanh 6 s in at 64 px), then the minimum over at least --reps calls and --timed-s
+seconds of them (default 5: this shared machine's speed drifts by 20-50% within seconds to minutes, both sides
+alike, and a minimum over three calls a tenth of a second long caught whatever phase the run fell in). The
+time-based warm-up measures the steady state a training run spends its iterations in: with two calls only, the JIT's
+compiler threads were still busy on the same two cores (a 64 px D step 204-210 ms after two calls, 175-189
+after 5 s, same build).
 Its ratio is the other way round, our time / PyTorch time (below 1: ours is faster), against the targets
 (TARGETS: our time at most 0.40x PyTorch's for G forward, 0.50x for the D step and the D+G step).
 """

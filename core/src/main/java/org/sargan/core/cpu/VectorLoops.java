@@ -246,8 +246,8 @@ final class VectorLoops {
      * A 4 x 4 block of dot products, c[c0 + i*ldc + j] = sum over t below k of a[a0 + i*lda + t] * b[b0 + j*ldb + t]
      * (i, j = 0..3): both operands are read along their rows, k-contiguous, so neither is packed. Sixteen vectors of
      * partial sums per lane stay in registers (eight loads feed sixteen fused multiply-adds), reduced at the end;
-     * the k % lanes tail is added in plain Java. Spelled out in named locals for the reason given in
-     * {@link VectorGemmKernel}.
+     * the k % lanes tail is added in plain Java. With 256-bit vectors it runs as two 4 x 2 blocks ({@link #HALF_DOTS}).
+     * Spelled out in named locals for the reason given in {@link VectorGemmKernel}.
      */
     static void dot4x4(float[] a, int a0, int lda, float[] b, int b0, int ldb, int k, float[] c, int c0, int ldc) {
         int l = S.length();
